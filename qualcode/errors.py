@@ -1,0 +1,45 @@
+"""Errors that users can act on: each carries a one-line message and a hint."""
+
+from __future__ import annotations
+
+
+class QualcodeError(Exception):
+    """A problem the user can fix; the CLI prints it as one line plus a hint, exit status 1.
+
+    Args:
+        message: What went wrong, naming the file and position where there is one.
+        hint: What to do about it.
+    """
+
+    def __init__(self, message: str, hint: str = "", problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.problems = problems or []  # every individual problem, one line each, where there are several
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(QualcodeError):
+    """A file given to qualcode cannot be read as what it claims to be."""
+
+
+class SpanError(QualcodeError):
+    """A span is outside its transcript or empty."""
+
+
+class NotFoundError(QualcodeError):
+    """A named transcript, code, coder, memo or case does not exist."""
+
+
+class ConflictError(QualcodeError):
+    """The change would clash with what the project already holds."""
+
+
+class ProjectFileError(QualcodeError):
+    """The project file is missing, not a qualcode project, or from a newer qualcode."""
+
+
+class CodebookError(QualcodeError):
+    """A codebook has problems; ``problems`` lists every one with its line."""

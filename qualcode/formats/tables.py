@@ -1,0 +1,67 @@
+"""Reading CSV tables given by users (attributes, codings): encoding, header, and line numbers for errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from qualcode.errors import InputError
+from qualcode.formats.decoding import decode_text
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One data row of a CSV file, keyed by lower-cased header, with its line in the file."""
+
+    line: int
+    values: dict[str, str]
+
+    def get(self, key: str) -> str:
+        return (self.values.get(key) or "").strip()
+
+
+def read_csv(path: Path, required: tuple[tuple[str, ...], ...] = ()) -> tuple[list[str], list[Row]]:
+    """Read a CSV with a header row (comma, semicolon or tab separated).
+
+    Args:
+        path: The file.
+        required: Groups of column names; each group needs at least one of its names in the header.
+
+    Returns:
+        The header (lower-cased, stripped) and the non-empty rows.
+
+    Raises:
+        InputError: for an unreadable file or a missing column.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})", "check the path") from exc
+    text = decode_text(data, str(path))
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration as exc:
+        raise InputError(f"{path}: the file is empty", "add a header row and data") from exc
+    for group in required:
+        if not any(name in header for name in group):
+            raise InputError(f"{path}:1: no {' or '.join(repr(n) for n in group)} column in the header",
+                             f"the header has: {', '.join(header)}")
+    rows: list[Row] = []
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(header):
+                raise InputError(f"{path}:{reader.line_num}: {len(values)} fields but the header has {len(header)}",
+                                 "quote fields that contain the separator")
+            rows.append(Row(reader.line_num, dict(zip(header, values, strict=False))))
+    except csv.Error as exc:
+        raise InputError(f"{path}:{reader.line_num}: {exc}", "check the quoting on that line") from exc
+    return header, rows

@@ -1,0 +1,181 @@
+"""Finding speaker turns in text laid out as ``Name: words`` lines, shared by the text-like importers.
+
+Recognised labels: ``Name:``, ``NAME:``, ``**Name:**``, ``[Name]``, ``Name (00:01:02):``, ``Name [01:02]:``,
+``[00:01:02] Name:``, and a label alone on its line with the words below it (Rev, MAXQDA PDFs). A turn's
+span covers its words, never its label; unlabelled lines continue the turn above them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from qualcode.errors import InputError
+from qualcode.model import ParsedTranscript, Span, Turn
+
+_TS = r"\d{1,2}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?"
+_VALID_TS = re.compile(r"^(\d{1,2}):([0-5]\d)(?::([0-5]\d))?(?:[.,](\d{1,3}))?$")
+_NAME = r"[A-Z\u00C0-\u024F][\w.'’\- ]{0,40}?"
+_LABEL = re.compile(
+    r"^(?:[\[(](?P<lead_ts>[^\])]*\d[^\])]*)[\])]\s+)?"  # [00:01:02] before the name
+    r"(?:\*\*|__)?(?P<name>" + _NAME + r")(?:\*\*|__)?"
+    r"(?:\s*[\[(](?P<paren>[^\])]{1,40})[\])])?"  # (00:01:02) or (nurse) after the name
+    r"\s*(?:\*\*|__)?:(?:\*\*|__)?(?:[ \t]+|$)(?P<rest>.*)$"
+)
+_BRACKET = re.compile(r"^\[(?P<name>" + _NAME + r")\]:?(?:[ \t]+|$)(?P<rest>.*)$")
+_LOOKS_LIKE_TS = re.compile(r"^[\d:.,]+$")
+# Roles so common that one occurrence is enough to trust a label.
+_ROLE_WORDS = re.compile(
+    r"^(interviewer|interviewee|participant|respondent|facilitator|moderator|therapist|client|"
+    r"speaker ?\d*|p\d+|i|r|q|a|int|resp)$", re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelMatch:
+    """A speaker label found at the start of a line."""
+
+    speaker: str
+    time: float | None
+    rest_offset: int  # where the words after the label start, within the line
+
+
+def parse_timestamp(raw: str, where: str) -> float:
+    """Seconds from ``HH:MM:SS``, ``MM:SS`` or either with a fraction.
+
+    Raises:
+        InputError: naming ``where`` if the timestamp is malformed.
+    """
+    match = _VALID_TS.match(raw.strip())
+    if match is None:
+        raise InputError(f"{where}: malformed timestamp {raw.strip()!r}",
+                         "timestamps look like 01:02:03, 1:02 or 00:01:02.500; fix it or remove it")
+    a, b, c, frac = match.groups()
+    seconds = int(a) * 3600 + int(b) * 60 + int(c) if c is not None else int(a) * 60 + int(b)
+    return seconds + (float("0." + frac) if frac else 0.0)
+
+
+def match_label(line: str, where: str) -> LabelMatch | None:
+    """The speaker label at the start of ``line``, if it has one.
+
+    Raises:
+        InputError: if the label carries a malformed timestamp.
+    """
+    stripped = line.lstrip()
+    indent = len(line) - len(stripped)
+    m = _LABEL.match(stripped)
+    if m is not None:
+        name = m.group("name").strip()
+        time: float | None = None
+        for raw in (m.group("lead_ts"), m.group("paren")):
+            if raw is None:
+                continue
+            if _LOOKS_LIKE_TS.match(raw.strip()) or re.search(_TS, raw):
+                time = parse_timestamp(raw, where)
+            else:
+                name = f"{name} ({raw.strip()})"
+        return LabelMatch(name, time, indent + m.start("rest"))
+    b = _BRACKET.match(stripped)
+    if b is not None:
+        return LabelMatch(b.group("name").strip(), None, indent + b.start("rest"))
+    return None
+
+
+def trusted_speakers(labels: list[str]) -> set[str]:
+    """Labels that really name speakers: used at least twice, or a common interview role."""
+    counts = Counter(labels)
+    return {name for name, n in counts.items() if n >= 2 or _ROLE_WORDS.match(name)}
+
+
+def build_turns(
+    text: str,
+    source_format: str,
+    filename: str,
+    matcher: Callable[[str, str], LabelMatch | None] = match_label,
+) -> ParsedTranscript:
+    """Split normalised text into speaker turns.
+
+    Lines before the first labelled line (a ``#`` header, a title) belong to no turn. A text with no
+    speaker labels at all becomes one unlabelled turn per paragraph.
+
+    Args:
+        text: Normalised text.
+        source_format: Format name recorded with the transcript.
+        filename: For messages.
+        matcher: Finds a label at the start of a line; the default knows the common text layouts.
+    """
+    lines = text.split("\n")
+    offsets = []
+    position = 0
+    for line in lines:
+        offsets.append(position)
+        position += len(line) + 1
+    found: list[tuple[int, LabelMatch]] = []
+    for number, line in enumerate(lines):
+        label = matcher(line, f"{filename}:{number + 1}")
+        if label is not None:
+            found.append((number, label))
+    speakers = trusted_speakers([label.speaker for _, label in found])
+    labelled = {number: label for number, label in found if label.speaker in speakers}
+    if not labelled:
+        return ParsedTranscript(text, _paragraph_turns(text), source_format,
+                                (f"{filename}: no speaker labels found; each paragraph is a turn",))
+    turns: list[Turn] = []
+    current: tuple[str, float | None, int | None, int] | None = None  # speaker, time, start, end
+
+    def close() -> None:
+        if current is not None and current[2] is not None:
+            turns.append(Turn(len(turns), current[0], Span(current[2], current[3]), current[1]))
+
+    for number, line in enumerate(lines):
+        label = labelled.get(number)
+        if label is not None:
+            close()
+            start = offsets[number] + label.rest_offset
+            words = line[label.rest_offset :]
+            if words.strip():
+                start += len(words) - len(words.lstrip())
+                current = (label.speaker, label.time, start, offsets[number] + len(line.rstrip()))
+            else:
+                current = (label.speaker, label.time, None, 0)
+        elif line.strip() and current is not None:
+            first = offsets[number] + len(line) - len(line.lstrip())
+            start = current[2] if current[2] is not None else first
+            current = (current[0], current[1], start, offsets[number] + len(line.rstrip()))
+    close()
+    return ParsedTranscript(text, tuple(turns), source_format)
+
+
+def _paragraph_turns(text: str) -> tuple[Turn, ...]:
+    turns: list[Turn] = []
+    for match in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
+        chunk = match.group(0)
+        if not chunk.strip() or (not turns and chunk.lstrip().startswith("#")):
+            continue
+        start = match.start() + len(chunk) - len(chunk.lstrip())
+        end = match.start() + len(chunk.rstrip())
+        turns.append(Turn(len(turns), "", Span(start, end)))
+    return tuple(turns)
+
+
+def join_turns(parts: list[tuple[str, str, float | None]], source_format: str) -> ParsedTranscript:
+    """Lay out (speaker, words, time) triples as ``Speaker: words`` paragraphs and point turns into them.
+
+    Used by importers whose source is not plain text (subtitles, Word tables), so the stored text reads
+    like a transcript and each turn's span covers exactly its words.
+    """
+    chunks: list[str] = []
+    turns: list[Turn] = []
+    position = 0
+    for speaker, words, time in parts:
+        words = words.strip()
+        if not words:
+            continue
+        prefix = f"{speaker}: " if speaker else ""
+        start = position + len(prefix)
+        chunks.append(prefix + words)
+        turns.append(Turn(len(turns), speaker, Span(start, start + len(words)), time))
+        position += len(prefix) + len(words) + 2
+    return ParsedTranscript("\n\n".join(chunks) + "\n", tuple(turns), source_format)

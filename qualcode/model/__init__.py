@@ -1,0 +1,12 @@
+"""Pure domain objects: no I/O, nothing of ours but ``errors``."""
+
+from qualcode.model.codebook import Code, Codebook, Problem
+from qualcode.model.coding import Case, Coding, CodingFilter, Event, Memo, MemoTarget, Origin
+from qualcode.model.span import Span, checked_span
+from qualcode.model.transcript import ParsedTranscript, Segment, Transcript, TranscriptSummary, Turn
+
+__all__ = [
+    "Case", "Code", "Codebook", "Coding", "CodingFilter", "Event", "Memo", "MemoTarget", "Origin",
+    "ParsedTranscript", "Problem", "Segment", "Span", "Transcript", "TranscriptSummary", "Turn",
+    "checked_span",
+]  # fmt: skip

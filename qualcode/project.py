@@ -1,0 +1,571 @@
+"""The one headless API that the CLI, the workbench and notebooks use.
+
+>>> from qualcode import Project
+>>> project = Project.init("study.qualcode")                       # doctest: +SKIP
+>>> project.import_transcripts(["transcripts/P01.txt"])            # doctest: +SKIP
+>>> project.code("P01", "Being othered", coder="ana", quote="like an outsider")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qualcode.errors import CodebookError, ConflictError, InputError, NotFoundError, QualcodeError
+from qualcode.formats import codebook_yaml, parse_transcript, tables
+from qualcode.model import (
+    Case,
+    Code,
+    Codebook,
+    Coding,
+    CodingFilter,
+    Event,
+    Memo,
+    MemoTarget,
+    Origin,
+    ParsedTranscript,
+    Segment,
+    Span,
+    Transcript,
+    TranscriptSummary,
+)
+from qualcode.store.engine import create_project_store, open_project_store
+from qualcode.store.repository import NewCoding, Repository
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # an interview is far smaller; a bigger file is almost surely a mistake
+IMPORT_BATCH = 16  # files segmented together: spaCy streams faster, memory stays bounded
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProgress:
+    """Progress of a batch import: ``done`` of ``total`` files, working on ``current``."""
+
+    done: int
+    total: int
+    current: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What became of one file in a batch import."""
+
+    path: Path
+    status: str  # "imported", "skipped" (same content already there) or "refused"
+    message: str
+    name: str | None = None
+    turns: int = 0
+    segments: int = 0
+    words: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeReport:
+    """What an attributes CSV did: cases touched, transcripts linked, rows that matched nothing."""
+
+    cases: list[str]
+    linked: dict[str, str]
+    unmatched: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class CodingsReport:
+    """What ``import_codings`` stored."""
+
+    added: int
+    already_present: int
+    created_codes: list[str]
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def locate_quote(text: str, quote: str, occurrence: int | None, where: str) -> Span:
+    """The span of ``quote`` in ``text``; white space may differ (line breaks, double spaces).
+
+    Args:
+        text: The transcript text.
+        quote: The words to find.
+        occurrence: Which match (1-based) when the quote appears more than once.
+        where: For messages (file and line, or transcript).
+
+    Raises:
+        InputError: if the quote is not there, or is there several times and no occurrence says which.
+    """
+    words = quote.split()
+    if not words:
+        raise InputError(f"{where}: the quote is empty", "give the words to code")
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+    matches = list(pattern.finditer(text))
+    if not matches:
+        raise InputError(f"{where}: quote not found in the transcript: {_preview(quote)}",
+                         "copy the words exactly from the transcript, or give --start/--end")
+    if occurrence is None:
+        if len(matches) > 1:
+            raise InputError(f"{where}: the quote appears {len(matches)} times: {_preview(quote)}",
+                             "say which one with an occurrence number (1 for the first)")
+        occurrence = 1
+    if not 1 <= occurrence <= len(matches):
+        raise InputError(f"{where}: occurrence {occurrence} asked for, but the quote appears {len(matches)} times",
+                         "use an occurrence number from 1 to the count")
+    found = matches[occurrence - 1]
+    return Span(found.start(), found.end())
+
+
+def _preview(quote: str) -> str:
+    # Enough to recognise the quote in an error without spilling a whole passage into a terminal log.
+    words = quote.split()
+    return repr(" ".join(words[:8]) + (" ..." if len(words) > 8 else ""))
+
+
+class Project:
+    """One study: transcripts, cases, codebook, codings, memos and the log of every change."""
+
+    def __init__(self, path: Path, repository: Repository) -> None:
+        self.path = path
+        self.repo = repository
+
+    # -- opening ----------------------------------------------------------------------------------
+
+    @classmethod
+    def init(cls, path: str | Path) -> Project:
+        """Create a new, empty project file."""
+        path = Path(path)
+        engine = create_project_store(path)
+        project = cls(path, Repository(engine))
+        from qualcode import __version__
+
+        project.repo.set_meta("created_with", f"qualcode {__version__}")
+        return project
+
+    @classmethod
+    def open(cls, path: str | Path) -> Project:
+        """Open an existing project file (upgrading an older schema in place)."""
+        path = Path(path)
+        return cls(path, Repository(open_project_store(path)))
+
+    def close(self) -> None:
+        self.repo.engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- transcripts ------------------------------------------------------------------------------
+
+    def iter_import(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        format: str = "auto",
+        coder: str | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        pipeline: str | None = None,
+    ) -> Iterator[ImportProgress | FileResult]:
+        """Import transcript files, yielding progress and one result per file.
+
+        Each file is stored in its own transaction: a file that fails leaves nothing behind, and the
+        files before it stay imported.
+        """
+        from qualcode.suggest.pipeline import BLANK, load_pipeline, segment_many
+
+        paths = [Path(p) for p in paths]
+        nlp = None
+        done = 0
+        for batch_start in range(0, len(paths), IMPORT_BATCH):
+            batch = paths[batch_start : batch_start + IMPORT_BATCH]
+            parsed: list[tuple[Path, ParsedTranscript, str]] = []
+            for path in batch:
+                yield ImportProgress(done, len(paths), path.name)
+                try:
+                    item = self._read_transcript(path, format, max_bytes)
+                except QualcodeError as exc:
+                    done += 1
+                    yield FileResult(path, "refused", exc.message)
+                    continue
+                if isinstance(item, FileResult):
+                    done += 1
+                    yield item
+                else:
+                    parsed.append((path, *item))
+            if not parsed:
+                continue
+            if nlp is None:
+                nlp = load_pipeline(pipeline or self.repo.get_meta("pipeline") or BLANK)
+            segmented = segment_many([p for _, p, _ in parsed], nlp)
+            for (path, transcript, digest), segments in zip(parsed, segmented, strict=True):
+                yield ImportProgress(done, len(paths), path.name)
+                done += 1
+                yield self._store_transcript(path, transcript, digest, segments, coder)
+        yield ImportProgress(done, len(paths), "")
+
+    def import_transcripts(self, paths: Sequence[str | Path], **options: Any) -> list[FileResult]:
+        """Import transcript files; see :meth:`iter_import` for the options."""
+        return [r for r in self.iter_import(paths, **options) if isinstance(r, FileResult)]
+
+    def _read_transcript(
+        self, path: Path, format: str, max_bytes: int
+    ) -> tuple[ParsedTranscript, str] | FileResult:
+        if not path.is_file():
+            raise InputError(f"{path}: no such file", "check the path")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"{path}: {size / 1e6:.1f} MB is larger than the {max_bytes / 1e6:.0f} MB limit for one transcript",
+                "split the file into interviews, or raise the limit with --max-mb",
+            )
+        parsed = parse_transcript(path, path.read_bytes(), format)
+        digest = content_hash(parsed.text)
+        twin = self.repo.transcript_name_for_hash(digest)
+        if twin is not None:
+            return FileResult(path, "skipped", f"same content as transcript {twin!r} (already imported)", twin)
+        return parsed, digest
+
+    def _store_transcript(
+        self, path: Path, parsed: ParsedTranscript, digest: str, segments: list[Segment], coder: str | None
+    ) -> FileResult:
+        name = path.stem
+        try:
+            self.repo.add_transcript(name=name, parsed=parsed, content_hash=digest, source_name=path.name,
+                                     segments=segments, coder=coder)
+        except ConflictError as exc:
+            status = "skipped" if "same content" in exc.message else "refused"
+            return FileResult(path, status, f"{path}: {exc.message}", name)
+        return FileResult(path, "imported", f"{len(parsed.turns)} turns, {len(segments)} segments", name,
+                          len(parsed.turns), len(segments), len(parsed.text.split()))
+
+    def transcripts(self) -> list[TranscriptSummary]:
+        return self.repo.transcript_summaries()
+
+    def transcript(self, name: str) -> Transcript:
+        return self.repo.transcript(name)
+
+    def segments(self, name: str) -> list[Segment]:
+        return self.repo.segments(name)
+
+    def rename_transcript(self, old: str, new: str, coder: str | None = None) -> None:
+        if not new.strip():
+            raise InputError("the new name is empty", "give a name")
+        self.repo.rename_transcript(old, new.strip(), coder)
+
+    # -- cases and attributes ---------------------------------------------------------------------
+
+    def load_attributes(self, csv_path: str | Path, coder: str | None = None) -> AttributeReport:
+        """Attach participant attributes (role, site, ...) from a CSV.
+
+        A ``participant`` (or ``case``/``id``) column names the case; a ``transcript`` (or ``file``)
+        column names the transcript it belongs to. Without a transcript column, a participant id that
+        equals a transcript name links that transcript. Every other column is an attribute.
+        """
+        path = Path(csv_path)
+        case_keys = ("participant", "case", "id", "participant_id")
+        transcript_keys = ("transcript", "file", "document", "source")
+        header, rows = tables.read_csv(path, required=(case_keys + transcript_keys,))
+        case_col = next((k for k in case_keys if k in header), None)
+        transcript_col = next((k for k in transcript_keys if k in header), None)
+        known = set(self.repo.transcript_names())
+        attribute_cols = [h for h in header if h and h not in (case_col, transcript_col)]
+        values: dict[str, dict[str, str]] = {}
+        links: dict[str, str] = {}
+        unmatched: list[str] = []
+        for row in rows:
+            case = row.get(case_col) if case_col else ""
+            transcript = row.get(transcript_col) if transcript_col else ""
+            if transcript and transcript not in known:
+                stem = Path(transcript).stem
+                transcript = stem if stem in known else transcript
+            case = case or transcript
+            if not case:
+                raise InputError(f"{path}:{row.line}: no participant or transcript on this row", "fill it in")
+            values[case] = {col: row.get(col) for col in attribute_cols if row.get(col)}
+            target = transcript or case
+            if target in known:
+                links[target] = case
+            else:
+                unmatched.append(f"{path}:{row.line}: {target!r} matches no transcript (attributes kept for case)")
+        self.repo.set_attributes(values, links, coder, path.name)
+        return AttributeReport(sorted(values), links, unmatched)
+
+    def cases(self) -> list[Case]:
+        return self.repo.cases()
+
+    # -- codebook ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def read_codebook(path: str | Path, *, check_patterns: bool = True) -> Codebook:
+        """Read and check a YAML codebook file.
+
+        Raises:
+            CodebookError: listing every problem with its line.
+        """
+        path = Path(path)
+        try:
+            text = path.read_bytes()
+        except OSError as exc:
+            raise CodebookError(f"{path}: cannot be read ({exc.strerror})", "check the path") from exc
+        from qualcode.formats.decoding import decode_text
+
+        codebook, problems = codebook_yaml.load_codebook(decode_text(text, str(path)), str(path))
+        if check_patterns and not problems:
+            from qualcode.suggest.patterns import pattern_problems
+
+            problems = pattern_problems(codebook)
+        if problems:
+            rendered = [p.render(str(path)) for p in problems]
+            raise CodebookError(f"{path}: {len(problems)} problem(s) in the codebook; first: {rendered[0]}",
+                                "fix each listed line and validate again", rendered)
+        return codebook
+
+    def import_codebook(self, path: str | Path, coder: str | None = None) -> tuple[list[str], list[str]]:
+        """Load a YAML codebook into the project: new codes are added, existing ones (by name) updated."""
+        codebook = self.read_codebook(path)
+        merged = self._check_merged(codebook)
+        if merged:
+            raise CodebookError(f"{path}: clashes with the project's codebook", "fix the listed codes", merged)
+        return self.repo.import_codebook(codebook, coder, Path(path).name)
+
+    def _check_merged(self, incoming: Codebook) -> list[str]:
+        names = {c.name.casefold() for c in incoming}
+        kept = [c for c in self.repo.codebook() if c.name.casefold() not in names]
+        kept_hotkeys = {c.hotkey: c.name for c in kept if c.hotkey}
+        return [f"hotkey {c.hotkey!r} of {c.name!r} is already used by {kept_hotkeys[c.hotkey]!r}"
+                for c in incoming if c.hotkey in kept_hotkeys]
+
+    def export_codebook(self, path: str | Path | None = None) -> str:
+        """The project's codebook as YAML; written to ``path`` when given."""
+        text = codebook_yaml.dump_codebook(self.codebook())
+        if path is not None:
+            write_text_atomically(Path(path), text)
+        return text
+
+    def codebook(self) -> Codebook:
+        return self.repo.codebook()
+
+    def add_code(self, name: str, *, parent: str | None = None, group: bool = False, coder: str | None = None,
+                 **fields: Any) -> None:
+        code = Code(name=name.strip(), parent=parent, group=group, **fields)
+        problems = Codebook((*self.codebook().codes, code)).problems()
+        if problems:
+            raise ConflictError(problems[0].message, "choose another name, hotkey or colour")
+        self.repo.add_code(code, coder)
+
+    def update_code(self, name: str, coder: str | None = None, **changes: Any) -> None:
+        self.repo.update_code(name, coder, **changes)
+
+    def rename_code(self, old: str, new: str, coder: str | None = None) -> None:
+        if not new.strip():
+            raise InputError("the new name is empty", "give a name")
+        self.repo.rename_code(old, new.strip(), coder)
+
+    def move_code(self, name: str, new_parent: str | None, coder: str | None = None) -> None:
+        self.repo.move_code(name, new_parent, coder)
+
+    def merge_codes(self, source: str, target: str, coder: str | None = None) -> int:
+        return self.repo.merge_codes(source, target, coder)
+
+    def split_code(self, name: str, new: str, coding_ids: Iterable[int], coder: str | None = None) -> int:
+        return self.repo.split_code(name, new.strip(), coding_ids, coder)
+
+    def delete_code(self, name: str, coder: str | None = None, *, with_codings: bool = False) -> int:
+        return self.repo.delete_code(name, coder, with_codings=with_codings)
+
+    # -- codings ----------------------------------------------------------------------------------
+
+    def resolve_span(self, transcript: str, *, start: int | None = None, end: int | None = None,
+                     quote: str | None = None, occurrence: int | None = None) -> Span:
+        """A span from offsets or from a quote of the transcript's text."""
+        text = self.transcript(transcript).text
+        if quote is not None:
+            return locate_quote(text, quote, occurrence, f"transcript {transcript!r}")
+        if start is None or end is None:
+            raise InputError("give a quote, or both start and end", "e.g. --quote 'words' or --start 10 --end 42")
+        span = Span(start, end)
+        if span.end > len(text):
+            raise InputError(f"transcript {transcript!r}: span [{start}, {end}) runs past its end ({len(text)})",
+                             "check the offsets")
+        return span
+
+    def code(self, transcript: str, code: str, *, coder: str, origin: Origin = Origin.MANUAL,
+             **where: Any) -> Coding:
+        """Apply a code to a span (given as start/end or quote/occurrence); stored durably on return."""
+        span = self.resolve_span(transcript, **where)
+        stored, _ = self.repo.add_codings([NewCoding(transcript, span, code, coder, origin)], coder,
+                                          create_codes=False)
+        return stored[0]
+
+    def uncode(self, transcript: str, code: str, *, coder: str, **where: Any) -> Coding:
+        """Remove one coding; raises NotFoundError if that coder has no such coding there."""
+        span = self.resolve_span(transcript, **where)
+        removed = self.repo.remove_coding(transcript, span, code, coder)
+        if removed is None:
+            raise NotFoundError(f"{coder!r} has no coding {code!r} at [{span.start}, {span.end}) in {transcript!r}",
+                                "list codings with: qualcode codings PROJECT --transcript NAME")
+        return removed
+
+    def codings(self, flt: CodingFilter | None = None, **criteria: Any) -> list[Coding]:
+        """Codings filtered by transcripts, codes, coders, origins and attributes (all optional)."""
+        if flt is None:
+            flt = CodingFilter(**{k: tuple(v) for k, v in criteria.items()})
+        return self.repo.codings(flt)
+
+    def import_codings(self, csv_path: str | Path, *, coder: str | None = None) -> CodingsReport:
+        """Import codings from CSV, all or nothing.
+
+        Columns: ``transcript``; ``start`` and ``end``, or ``quote`` (with ``occurrence`` when a quote
+        appears more than once); ``code``; ``coder`` (or the ``coder`` argument). Unknown codes are created.
+
+        Raises:
+            InputError: listing every row that cannot be placed, with its line; nothing is stored then.
+        """
+        path = Path(csv_path)
+        header, rows = tables.read_csv(path, required=(("transcript",), ("code",), ("start", "quote")))
+        if "coder" not in header and not coder:
+            raise InputError(f"{path}:1: no 'coder' column", "add one, or give the coder with --coder")
+        texts: dict[str, str | None] = {}
+        items: list[NewCoding] = []
+        problems: list[str] = []
+        for row in rows:
+            where = f"{path}:{row.line}"
+            try:
+                items.append(self._coding_from_row(row, where, texts, coder))
+            except QualcodeError as exc:
+                problems.append(exc.message)
+        if problems:
+            raise InputError(f"{path}: {len(problems)} of {len(rows)} rows cannot be placed; nothing was imported",
+                             "fix the listed rows and import again", problems)
+        before = {(c.transcript, c.span, c.code, c.coder) for c in self.repo.codings()}
+        stored, created = self.repo.add_codings(items, coder, create_codes=True, action="codings.import",
+                                                source=path.name)
+        added = sum(1 for c in {(c.transcript, c.span, c.code, c.coder) for c in stored} if c not in before)
+        return CodingsReport(added, len(items) - added, created)
+
+    def _coding_from_row(self, row: tables.Row, where: str, texts: dict[str, str | None],
+                         coder: str | None) -> NewCoding:
+        transcript = row.get("transcript")
+        if transcript not in texts:
+            try:
+                texts[transcript] = self.transcript(transcript).text
+            except NotFoundError:
+                texts[transcript] = None
+        text = texts[transcript]
+        if text is None:
+            raise InputError(f"{where}: no transcript named {transcript!r}", "import it first")
+        code, who = row.get("code"), row.get("coder") or coder
+        if not code or not who:
+            raise InputError(f"{where}: the code or the coder is empty", "fill them in")
+        if row.get("quote"):
+            occurrence = _int_or_none(row.get("occurrence"), where, "occurrence")
+            span = locate_quote(text, row.get("quote"), occurrence, where)
+        else:
+            start, end = _int_or_none(row.get("start"), where, "start"), _int_or_none(row.get("end"), where, "end")
+            if start is None or end is None or not 0 <= start < end <= len(text):
+                raise InputError(f"{where}: start/end [{start}, {end}) is not a span inside {transcript!r} "
+                                 f"({len(text)} characters)", "fix the offsets")
+            span = Span(start, end)
+        origin = Origin(row.get("origin")) if row.get("origin") in {o.value for o in Origin} else Origin.IMPORTED
+        return NewCoding(transcript, span, code, who, origin)
+
+    # -- memos, log, figures ----------------------------------------------------------------------
+
+    def add_memo(self, text: str, *, coder: str, target: MemoTarget = MemoTarget.PROJECT,
+                 target_name: str | None = None) -> Memo:
+        if not text.strip():
+            raise InputError("the memo is empty", "write something")
+        return self.repo.add_memo(target, target_name, text, coder)
+
+    def memos(self) -> list[Memo]:
+        return self.repo.memos()
+
+    def events(self, limit: int | None = None) -> list[Event]:
+        return self.repo.events(limit)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts for a quick overview: tables, words, codings per coder and per code."""
+        counts = self.repo.counts()
+        codings = self.repo.codings()
+        per_coder: dict[str, int] = {}
+        for c in codings:
+            per_coder[c.coder] = per_coder.get(c.coder, 0) + 1
+        counts_by_code = {k: v for k, v in self.repo.coding_counts().items() if v}
+        return {
+            **counts,
+            "words": sum(t.words for t in self.transcripts()),
+            "codings_by_coder": dict(sorted(per_coder.items())),
+            "codings_by_code": dict(sorted(counts_by_code.items(), key=lambda kv: (-kv[1], kv[0]))),
+        }
+
+    # -- pandas frames for notebooks --------------------------------------------------------------
+
+    def transcripts_frame(self) -> pd.DataFrame:
+        """One row per transcript with its figures and its case's attributes."""
+        import pandas as pd
+
+        attrs = {case.name: case.attributes for case in self.cases()}
+        rows = [
+            {"transcript": t.name, "case": t.case, "source": t.source_name, "format": t.source_format,
+             "words": t.words, "turns": t.turns, "segments": t.segments, "codings": t.codings,
+             **attrs.get(t.case or "", {})}
+            for t in self.transcripts()
+        ]
+        return pd.DataFrame(rows)
+
+    def segments_frame(self, transcript: str | None = None) -> pd.DataFrame:
+        """One row per segment: transcript, index, turn, speaker, start, end, text."""
+        import pandas as pd
+
+        rows = []
+        names = [transcript] if transcript else self.repo.transcript_names()
+        for name in names:
+            record = self.transcript(name)
+            speakers = {turn.index: turn.speaker for turn in record.turns}
+            for seg in self.segments(name):
+                rows.append({"transcript": name, "segment": seg.index, "turn": seg.turn_index,
+                             "speaker": speakers.get(seg.turn_index, ""), "start": seg.span.start,
+                             "end": seg.span.end, "text": seg.span.of(record.text)})
+        return pd.DataFrame(rows, columns=["transcript", "segment", "turn", "speaker", "start", "end", "text"])
+
+    def codings_frame(self, **criteria: Any) -> pd.DataFrame:
+        """One row per coding: id, transcript, start, end, code, coder, origin, created_at, text."""
+        import pandas as pd
+
+        columns = ["id", "transcript", "start", "end", "code", "coder", "origin", "created_at", "text"]
+        return pd.DataFrame(
+            [[c.id, c.transcript, c.span.start, c.span.end, c.code, c.coder, c.origin.value, c.created_at, c.text]
+             for c in self.codings(**criteria)],
+            columns=columns,
+        )
+
+
+def _int_or_none(raw: str, where: str, what: str) -> int | None:
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise InputError(f"{where}: {what} {raw!r} is not a whole number", "fix the value") from exc
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write a file so a crash leaves either the old file or the whole new one, never half."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

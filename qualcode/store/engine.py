@@ -1,0 +1,154 @@
+"""Opening a project store: the engine, SQLite's durability settings, and schema migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import DatabaseError
+
+from qualcode.errors import ProjectFileError
+
+APPLICATION_ID = 0x51434F44  # "QCOD", written to SQLite's application_id header field
+BUSY_TIMEOUT_MS = 10_000
+WRITE_OPTION = "qualcode_write"
+
+
+def _sqlite_url(path: Path) -> str:
+    return f"sqlite+pysqlite:///{path}"
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Autocommit at the driver level so SQLAlchemy's BEGIN is the only transaction boundary.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # WAL keeps readers (a second workbench, the CLI) working during a write; FULL syncs on every commit,
+    # so a coding the screen called saved survives a power cut.
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.close()
+
+
+def _on_begin(conn: Any) -> None:
+    # A write takes the lock up front: two processes that both read then write would otherwise deadlock.
+    # Reads stay deferred so a reader never waits for a writer under WAL.
+    if conn.get_execution_options().get(WRITE_OPTION):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def sqlite_engine(path: Path) -> Engine:
+    """An engine for a project file, with durability settings applied to every connection."""
+    engine = create_engine(_sqlite_url(path))
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def _alembic_config(connection: Any) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "qualcode.store:migrations")
+    config.attributes["connection"] = connection
+    return config
+
+
+def _known_revisions() -> tuple[set[str], str]:
+    from alembic.script import ScriptDirectory
+
+    from qualcode.store import migrations
+
+    script = ScriptDirectory(str(Path(migrations.__file__).parent))
+    head = script.get_current_head()
+    assert head is not None
+    return {rev.revision for rev in script.walk_revisions()}, head
+
+
+def schema_version(engine: Engine) -> str | None:
+    """The migration revision recorded in the store, or None for a store with no qualcode schema."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        rev: str | None = MigrationContext.configure(conn).get_current_revision()
+        return rev
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(16) == b"SQLite format 3\x00"
+
+
+def create_project_store(path: Path) -> Engine:
+    """Create a new, empty project file at ``path`` with the latest schema.
+
+    Raises:
+        ProjectFileError: if something already exists at ``path``.
+    """
+    if path.exists():
+        raise ProjectFileError(f"{path}: already exists", "open it, or choose another file name")
+    if not path.parent.exists():
+        raise ProjectFileError(f"{path.parent}: no such folder", "create the folder first")
+    engine = sqlite_engine(path)
+    try:
+        with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+            conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        migrate(engine)
+    except Exception:
+        engine.dispose()
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return engine
+
+
+def open_project_store(path: Path) -> Engine:
+    """Open an existing project file, upgrading an older schema in place.
+
+    Raises:
+        ProjectFileError: if the file is missing, is not a qualcode project, or comes from a newer qualcode.
+    """
+    if not path.exists():
+        raise ProjectFileError(f"{path}: no such project file", f"create it with: qualcode init {path}")
+    if path.is_dir() or not _is_sqlite_file(path):
+        raise ProjectFileError(f"{path}: not a qualcode project (not an SQLite file)",
+                               "check the file name; projects are made with `qualcode init`")
+    engine = sqlite_engine(path)
+    try:
+        with engine.connect() as conn:
+            app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
+            tables = set(inspect(conn).get_table_names())
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        engine.dispose()
+        raise ProjectFileError(f"{path}: cannot be read as a project ({exc.args[0]})",
+                               "the file may be damaged; restore it from a backup") from exc
+    if app_id != APPLICATION_ID or "alembic_version" not in tables:
+        engine.dispose()
+        raise ProjectFileError(f"{path}: not a qualcode project",
+                               "it is an SQLite file of another program; projects are made with `qualcode init`")
+    known, _head = _known_revisions()
+    current = schema_version(engine)
+    if current is not None and current not in known:
+        engine.dispose()
+        raise ProjectFileError(
+            f"{path}: made by a newer qualcode (schema {current})",
+            "upgrade qualcode (pip install -U qualcode) to open it; the file was not changed",
+        )
+    migrate(engine)
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the store to the latest schema (no-op when it is current), in one transaction."""
+    from alembic import command
+
+    _known, head = _known_revisions()
+    if schema_version(engine) == head:
+        return
+    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")

@@ -1,0 +1,773 @@
+"""The only place that speaks SQL. Returns model objects; every public write is one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from qualcode.errors import ConflictError, NotFoundError
+from qualcode.model import (
+    Case,
+    Code,
+    Codebook,
+    Coding,
+    CodingFilter,
+    Event,
+    Memo,
+    MemoTarget,
+    Origin,
+    ParsedTranscript,
+    Segment,
+    Span,
+    Transcript,
+    TranscriptSummary,
+    Turn,
+)
+from qualcode.model.codebook import ordered
+from qualcode.store import schema as t
+from qualcode.store.engine import WRITE_OPTION
+
+_LIST_FIELDS = ("include", "exclude", "examples", "keywords", "patterns")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything is stored in UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class NewCoding:
+    """A coding to store: where, which code, by whom, and how it came about."""
+
+    transcript: str
+    span: Span
+    code: str
+    coder: str
+    origin: Origin = Origin.MANUAL
+
+
+@dataclass
+class _Tx:
+    """An open write transaction, with the acting coder, that logs events as it goes."""
+
+    conn: Connection
+    coder_id: int | None
+
+    def log(self, action: str, **payload: Any) -> None:
+        self.conn.execute(
+            insert(t.events).values(at=now(), coder_id=self.coder_id, action=action, payload=payload)
+        )
+
+
+class Repository:
+    """Reads and writes one project store."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._writer = engine.execution_options(**{WRITE_OPTION: True})
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    @contextmanager
+    def write(self, coder: str | None) -> Iterator[_Tx]:
+        """One user action: everything inside commits together, durably, or not at all."""
+        with self._writer.begin() as conn:
+            coder_id = _coder_id(conn, coder) if coder else None
+            yield _Tx(conn, coder_id)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    def get_meta(self, key: str) -> str | None:
+        with self.read() as conn:
+            value: str | None = conn.execute(select(t.meta.c.value).where(t.meta.c.key == key)).scalar()
+            return value
+
+    def set_meta(self, key: str, value: str, coder: str | None = None) -> None:
+        with self.write(coder) as tx:
+            _set_meta(tx.conn, key, value)
+
+    # -- transcripts ------------------------------------------------------------------------------
+
+    def transcript_name_for_hash(self, content_hash: str) -> str | None:
+        with self.read() as conn:
+            name: str | None = conn.execute(
+                select(t.transcripts.c.name).where(t.transcripts.c.content_hash == content_hash)
+            ).scalar()
+            return name
+
+    def add_transcript(
+        self,
+        *,
+        name: str,
+        parsed: ParsedTranscript,
+        content_hash: str,
+        source_name: str,
+        segments: Sequence[Segment],
+        coder: str | None,
+    ) -> None:
+        """Store a transcript with its turns and segments, all or nothing.
+
+        Raises:
+            ConflictError: if the name or the content is already in the project.
+        """
+        with self.write(coder) as tx:
+            conn = tx.conn
+            clash = conn.execute(
+                select(t.transcripts.c.name, t.transcripts.c.content_hash).where(
+                    (t.transcripts.c.name == name) | (t.transcripts.c.content_hash == content_hash)
+                )
+            ).first()
+            if clash is not None:
+                if clash.content_hash == content_hash:
+                    raise ConflictError(f"same content as transcript {clash.name!r}; skipped")
+                raise ConflictError(
+                    f"a transcript named {name!r} already exists",
+                    f"rename one: qualcode transcripts rename PROJECT {name} NEW-NAME",
+                )
+            transcript_id = conn.execute(
+                insert(t.transcripts).values(
+                    name=name,
+                    text=parsed.text,
+                    content_hash=content_hash,
+                    source_name=source_name,
+                    source_format=parsed.source_format,
+                    imported_at=now(),
+                )
+            ).inserted_primary_key[0]
+            if parsed.turns:
+                conn.execute(
+                    insert(t.turns),
+                    [
+                        {"transcript_id": transcript_id, "idx": turn.index, "speaker": turn.speaker,
+                         "start": turn.span.start, "end": turn.span.end, "time": turn.time}
+                        for turn in parsed.turns
+                    ],
+                )
+            if segments:
+                conn.execute(
+                    insert(t.segments),
+                    [
+                        {"transcript_id": transcript_id, "idx": seg.index, "turn_idx": seg.turn_index,
+                         "start": seg.span.start, "end": seg.span.end}
+                        for seg in segments
+                    ],
+                )
+            tx.log("transcript.import", name=name, source=source_name, format=parsed.source_format,
+                   turns=len(parsed.turns), segments=len(segments))
+
+    def rename_transcript(self, old: str, new: str, coder: str | None) -> None:
+        with self.write(coder) as tx:
+            _transcript_id(tx.conn, old)
+            if tx.conn.execute(select(t.transcripts.c.id).where(t.transcripts.c.name == new)).first():
+                raise ConflictError(f"a transcript named {new!r} already exists", "choose another name")
+            tx.conn.execute(update(t.transcripts).where(t.transcripts.c.name == old).values(name=new))
+            tx.conn.execute(
+                update(t.memos)
+                .where(t.memos.c.target == MemoTarget.TRANSCRIPT.value, t.memos.c.target_name == old)
+                .values(target_name=new)
+            )
+            tx.log("transcript.rename", old=old, new=new)
+
+    def transcript(self, name: str) -> Transcript:
+        with self.read() as conn:
+            row = conn.execute(
+                select(t.transcripts, t.cases.c.name.label("case_name"))
+                .outerjoin(t.cases, t.transcripts.c.case_id == t.cases.c.id)
+                .where(t.transcripts.c.name == name)
+            ).first()
+            if row is None:
+                raise NotFoundError(f"no transcript named {name!r}", "list them with: qualcode transcripts list")
+            turn_rows = conn.execute(
+                select(t.turns).where(t.turns.c.transcript_id == row.id).order_by(t.turns.c.idx)
+            )
+            turns = tuple(Turn(r.idx, r.speaker, Span(r.start, r.end), r.time) for r in turn_rows)
+        return Transcript(
+            id=row.id, name=row.name, text=row.text, source_name=row.source_name,
+            source_format=row.source_format, content_hash=row.content_hash,
+            imported_at=_aware(row.imported_at), case=row.case_name, turns=turns,
+        )
+
+    def transcript_names(self) -> list[str]:
+        with self.read() as conn:
+            return list(conn.execute(select(t.transcripts.c.name).order_by(t.transcripts.c.name)).scalars())
+
+    def transcript_summaries(self) -> list[TranscriptSummary]:
+        tr = t.transcripts
+        turn_count = select(func.count()).where(t.turns.c.transcript_id == tr.c.id).scalar_subquery()
+        seg_count = select(func.count()).where(t.segments.c.transcript_id == tr.c.id).scalar_subquery()
+        coding_count = select(func.count()).where(t.codings.c.transcript_id == tr.c.id).scalar_subquery()
+        query = (
+            select(tr.c.name, tr.c.source_name, tr.c.source_format, tr.c.text, t.cases.c.name.label("case"),
+                   turn_count.label("turns"), seg_count.label("segments"), coding_count.label("codings"))
+            .outerjoin(t.cases, tr.c.case_id == t.cases.c.id)
+            .order_by(tr.c.name)
+        )
+        with self.read() as conn:
+            return [
+                TranscriptSummary(
+                    name=r.name, source_name=r.source_name, source_format=r.source_format, case=r.case,
+                    characters=len(r.text), words=len(r.text.split()), turns=r.turns,
+                    segments=r.segments, codings=r.codings,
+                )
+                for r in conn.execute(query)
+            ]
+
+    def segments(self, name: str) -> list[Segment]:
+        with self.read() as conn:
+            transcript_id = _transcript_id(conn, name)
+            rows = conn.execute(
+                select(t.segments).where(t.segments.c.transcript_id == transcript_id).order_by(t.segments.c.idx)
+            )
+            return [Segment(r.idx, r.turn_idx, Span(r.start, r.end)) for r in rows]
+
+    # -- cases and attributes ---------------------------------------------------------------------
+
+    def set_attributes(
+        self, rows: dict[str, dict[str, str]], links: dict[str, str], coder: str | None, source: str
+    ) -> None:
+        """Record attributes per case and link transcripts to their case, in one transaction.
+
+        Args:
+            rows: case name -> attribute name -> value.
+            links: transcript name -> case name.
+            coder: who did it.
+            source: the file the attributes came from, for the log.
+        """
+        with self.write(coder) as tx:
+            conn = tx.conn
+            for case_name, values in rows.items():
+                case_id = _case_id(conn, case_name)
+                for attr, value in values.items():
+                    conn.execute(delete(t.attributes).where(t.attributes.c.case_id == case_id,
+                                                            t.attributes.c.name == attr))
+                    conn.execute(insert(t.attributes).values(case_id=case_id, name=attr, value=value))
+            for transcript_name, case_name in links.items():
+                conn.execute(
+                    update(t.transcripts).where(t.transcripts.c.name == transcript_name)
+                    .values(case_id=_case_id(conn, case_name))
+                )
+            tx.log("attributes.set", source=source, cases=sorted(rows), links=links)
+
+    def cases(self) -> list[Case]:
+        with self.read() as conn:
+            attrs: dict[int, dict[str, str]] = {}
+            for r in conn.execute(select(t.attributes).order_by(t.attributes.c.name)):
+                attrs.setdefault(r.case_id, {})[r.name] = r.value
+            linked: dict[int, list[str]] = {}
+            for r in conn.execute(
+                select(t.transcripts.c.case_id, t.transcripts.c.name).order_by(t.transcripts.c.name)
+            ):
+                if r.case_id is not None:
+                    linked.setdefault(r.case_id, []).append(r.name)
+            return [
+                Case(r.name, attrs.get(r.id, {}), tuple(linked.get(r.id, ())))
+                for r in conn.execute(select(t.cases).order_by(t.cases.c.name))
+            ]
+
+    # -- codebook ---------------------------------------------------------------------------------
+
+    def codebook(self) -> Codebook:
+        with self.read() as conn:
+            return Codebook(
+                codes=tuple(_load_codes(conn)),
+                name=_get_meta(conn, "codebook.name") or "",
+                version=_get_meta(conn, "codebook.version") or "",
+                description=_get_meta(conn, "codebook.description") or "",
+            )
+
+    def import_codebook(self, codebook: Codebook, coder: str | None, source: str) -> tuple[list[str], list[str]]:
+        """Add the codebook's new codes and update the ones the project has (matched by name).
+
+        Codings are kept: a code that exists is updated in place. Codes the file lacks are left alone.
+
+        Returns:
+            The names added and the names updated.
+        """
+        added: list[str] = []
+        updated: list[str] = []
+        with self.write(coder) as tx:
+            conn = tx.conn
+            existing = {c.name.casefold(): c for c in _load_codes(conn)}
+            # Hotkeys and colours move between codes in an edited codebook: clear the file's ones first
+            # so a swap does not trip the unique constraint half-way.
+            incoming_keys = [c.hotkey for c in codebook if c.hotkey]
+            if incoming_keys:
+                conn.execute(update(t.codes).where(t.codes.c.hotkey.in_(incoming_keys)).values(hotkey=None))
+            for position, code in enumerate(codebook.codes):
+                if code.name.casefold() in existing:
+                    stored = existing[code.name.casefold()]
+                    conn.execute(
+                        update(t.codes).where(t.codes.c.name == stored.name).values(**_code_values(code))
+                    )
+                    updated.append(code.name)
+                else:
+                    conn.execute(insert(t.codes).values(**_code_values(code), position=position))
+                    added.append(code.name)
+            for code in codebook.codes:
+                parent_id = _code_id(conn, code.parent) if code.parent else None
+                conn.execute(update(t.codes).where(t.codes.c.name == code.name).values(parent_id=parent_id))
+            for key, value in (("name", codebook.name), ("version", codebook.version),
+                               ("description", codebook.description)):
+                if value:
+                    _set_meta(conn, f"codebook.{key}", value)
+            tx.log("codebook.import", source=source, added=added, updated=updated)
+        return added, updated
+
+    def add_code(self, code: Code, coder: str | None) -> None:
+        with self.write(coder) as tx:
+            _insert_code(tx.conn, code)
+            tx.log("code.add", code=code.name, parent=code.parent)
+
+    def update_code(self, name: str, coder: str | None, **changes: Any) -> None:
+        """Change a code's fields (definition, criteria, colour, hotkey, ...); logs old and new values."""
+        with self.write(coder) as tx:
+            code_id = _code_id(tx.conn, name)
+            before = _load_code_row(tx.conn, code_id)
+            values = _code_values_partial(changes)
+            try:
+                tx.conn.execute(update(t.codes).where(t.codes.c.id == code_id).values(**values))
+            except IntegrityError as exc:
+                raise ConflictError(f"code {name!r}: that hotkey is taken by another code") from exc
+            tx.log("code.update", code=name, before={k: before[k] for k in values}, after=values)
+
+    def rename_code(self, old: str, new: str, coder: str | None) -> None:
+        with self.write(coder) as tx:
+            code_id = _code_id(tx.conn, old)
+            if _find_code_id(tx.conn, new) not in (None, code_id):
+                raise ConflictError(f"a code named {new!r} already exists",
+                                    f"to combine them use: qualcode codebook merge PROJECT {old!r} {new!r}")
+            stored = tx.conn.execute(select(t.codes.c.name).where(t.codes.c.id == code_id)).scalar_one()
+            tx.conn.execute(update(t.codes).where(t.codes.c.id == code_id).values(name=new))
+            _rename_memo_target(tx.conn, MemoTarget.CODE, stored, new)
+            tx.log("code.rename", old=stored, new=new)
+
+    def move_code(self, name: str, new_parent: str | None, coder: str | None) -> None:
+        with self.write(coder) as tx:
+            conn = tx.conn
+            code_id = _code_id(conn, name)
+            parent_id = _code_id(conn, new_parent) if new_parent else None
+            # Refuse to hang a code below its own descendant.
+            cursor = parent_id
+            while cursor is not None:
+                if cursor == code_id:
+                    raise ConflictError(f"cannot move {name!r} below {new_parent!r}: that is inside {name!r}")
+                cursor = conn.execute(select(t.codes.c.parent_id).where(t.codes.c.id == cursor)).scalar()
+            old_parent = conn.execute(
+                select(t.codes.c.parent_id).where(t.codes.c.id == code_id)
+            ).scalar()
+            conn.execute(update(t.codes).where(t.codes.c.id == code_id).values(parent_id=parent_id))
+            tx.log("code.move", code=name, old_parent=_code_name(conn, old_parent), new_parent=new_parent)
+
+    def merge_codes(self, source: str, target: str, coder: str | None) -> int:
+        """Move every coding of ``source`` to ``target`` and delete ``source``.
+
+        A coding that ``target`` already has for the same span and coder is not doubled.
+
+        Returns:
+            How many codings moved.
+        """
+        with self.write(coder) as tx:
+            conn = tx.conn
+            source_id, target_id = _code_id(conn, source), _code_id(conn, target)
+            if source_id == target_id:
+                raise ConflictError(f"cannot merge {source!r} into itself")
+            if conn.execute(select(t.codes.c.is_group).where(t.codes.c.id == target_id)).scalar():
+                raise ConflictError(f"{target!r} is a group and cannot hold codings", "merge into a codable code")
+            moved, dropped = _move_codings(conn, source_id, target_id, None)
+            conn.execute(update(t.codes).where(t.codes.c.parent_id == source_id).values(parent_id=target_id))
+            removed = _load_code_row(conn, source_id)
+            conn.execute(delete(t.codes).where(t.codes.c.id == source_id))
+            _rename_memo_target(conn, MemoTarget.CODE, source, target)
+            tx.log("code.merge", source=source, target=target, moved=moved, dropped=dropped, removed=removed)
+            return len(moved) + len(dropped)
+
+    def split_code(self, name: str, new: str, coding_ids: Iterable[int], coder: str | None) -> int:
+        """Make a new sibling code and move the listed codings of ``name`` to it.
+
+        Returns:
+            How many codings moved.
+        """
+        ids = sorted(set(coding_ids))
+        with self.write(coder) as tx:
+            conn = tx.conn
+            code_id = _code_id(conn, name)
+            if _find_code_id(conn, new) is not None:
+                raise ConflictError(f"a code named {new!r} already exists", "choose a new name for the split")
+            owned = set(conn.execute(
+                select(t.codings.c.id).where(t.codings.c.code_id == code_id, t.codings.c.id.in_(ids))
+            ).scalars())
+            strays = [i for i in ids if i not in owned]
+            if strays:
+                raise NotFoundError(f"codings {strays} are not codings of {name!r}",
+                                    f"list them with: qualcode codings PROJECT --code {name!r}")
+            parent = conn.execute(select(t.codes.c.parent_id).where(t.codes.c.id == code_id)).scalar()
+            new_id = _insert_code(conn, Code(name=new, parent=_code_name(conn, parent)))
+            moved, _dropped = _move_codings(conn, code_id, new_id, ids)
+            tx.log("code.split", code=name, new=new, moved=moved)
+            return len(moved)
+
+    def delete_code(self, name: str, coder: str | None, *, with_codings: bool) -> int:
+        """Delete a code; its codings go too only when ``with_codings`` confirms it.
+
+        Returns:
+            How many codings were deleted.
+
+        Raises:
+            ConflictError: if the code has codings (and no confirmation) or has children.
+        """
+        with self.write(coder) as tx:
+            conn = tx.conn
+            code_id = _code_id(conn, name)
+            if conn.execute(select(t.codes.c.id).where(t.codes.c.parent_id == code_id)).first():
+                raise ConflictError(f"code {name!r} has sub-codes", "move or delete its sub-codes first")
+            rows = [dict(r._mapping) for r in conn.execute(_coding_query().where(t.codings.c.code_id == code_id))]
+            if rows and not with_codings:
+                raise ConflictError(
+                    f"code {name!r} has {len(rows)} codings",
+                    "confirm that they go too (--with-codings), or merge the code into another",
+                )
+            conn.execute(delete(t.codings).where(t.codings.c.code_id == code_id))
+            removed = _load_code_row(conn, code_id)
+            conn.execute(delete(t.codes).where(t.codes.c.id == code_id))
+            tx.log("code.delete", code=name, removed=removed, codings=[_jsonable(r) for r in rows])
+            return len(rows)
+
+    def coding_counts(self) -> dict[str, int]:
+        with self.read() as conn:
+            query = (
+                select(t.codes.c.name, func.count(t.codings.c.id))
+                .outerjoin(t.codings, t.codings.c.code_id == t.codes.c.id)
+                .group_by(t.codes.c.name)
+            )
+            return {name: count for name, count in conn.execute(query)}
+
+    # -- codings ----------------------------------------------------------------------------------
+
+    def add_codings(self, items: Sequence[NewCoding], acting_coder: str | None, *, create_codes: bool,
+                    action: str = "coding.add", **log: Any) -> tuple[list[Coding], list[str]]:
+        """Store codings in one transaction; an existing identical coding is kept, not doubled.
+
+        Returns:
+            The codings now stored for each item, and the names of codes that were created.
+
+        Raises:
+            NotFoundError: for an unknown transcript, or an unknown code when ``create_codes`` is off.
+            ConflictError: for a group code, or a span past the end of its transcript.
+        """
+        created: list[str] = []
+        stored: list[Coding] = []
+        with self.write(acting_coder) as tx:
+            conn = tx.conn
+            transcripts: dict[str, tuple[int, int]] = {}
+            code_ids: dict[str, int] = {}
+            added_ids: list[int] = []
+            for item in items:
+                if item.transcript not in transcripts:
+                    tid = _transcript_id(conn, item.transcript)
+                    length = conn.execute(
+                        select(func.length(t.transcripts.c.text)).where(t.transcripts.c.id == tid)
+                    ).scalar_one()
+                    transcripts[item.transcript] = (tid, length)
+                tid, length = transcripts[item.transcript]
+                if item.span.end > length:
+                    raise ConflictError(
+                        f"span [{item.span.start}, {item.span.end}) runs past the end of {item.transcript!r} "
+                        f"({length} characters)", "check the start and end offsets")
+                if item.code not in code_ids:
+                    found = _find_code_id(conn, item.code)
+                    if found is None:
+                        if not create_codes:
+                            raise NotFoundError(f"no code named {item.code!r}",
+                                                "add it to the codebook, or list codes: qualcode codebook show")
+                        found = _insert_code(conn, Code(name=item.code))
+                        created.append(item.code)
+                    elif conn.execute(select(t.codes.c.is_group).where(t.codes.c.id == found)).scalar():
+                        raise ConflictError(f"{item.code!r} is a group of codes and cannot be applied",
+                                            "apply one of its sub-codes")
+                    code_ids[item.code] = found
+                coder_id = _coder_id(conn, item.coder)
+                key = and_(t.codings.c.transcript_id == tid, t.codings.c.code_id == code_ids[item.code],
+                           t.codings.c.coder_id == coder_id, t.codings.c.start == item.span.start,
+                           t.codings.c.end == item.span.end)
+                existing = conn.execute(select(t.codings.c.id).where(key)).scalar()
+                if existing is None:
+                    existing = conn.execute(insert(t.codings).values(
+                        transcript_id=tid, code_id=code_ids[item.code], coder_id=coder_id,
+                        start=item.span.start, end=item.span.end, origin=item.origin.value, created_at=now(),
+                    )).inserted_primary_key[0]
+                    added_ids.append(existing)
+                stored.append(_one_coding(conn, existing))
+            if added_ids or created:
+                added = [c for c in stored if c.id in set(added_ids)]
+                tx.log(action, codings=[_coding_payload(c) for c in added], created_codes=created, **log)
+        return stored, created
+
+    def remove_coding(self, transcript: str, span: Span, code: str, coder: str) -> Coding | None:
+        """Remove one coding; returns what was removed, or None if there was no such coding."""
+        with self.write(coder) as tx:
+            conn = tx.conn
+            query = _coding_query().where(
+                t.transcripts.c.name == transcript, t.codes.c.name == code, t.coders.c.name == coder,
+                t.codings.c.start == span.start, t.codings.c.end == span.end,
+            )
+            row = conn.execute(query).first()
+            if row is None:
+                return None
+            coding = _row_to_coding(row)
+            conn.execute(delete(t.codings).where(t.codings.c.id == coding.id))
+            tx.log("coding.remove", codings=[_coding_payload(coding)])
+            return coding
+
+    def codings(self, flt: CodingFilter | None = None) -> list[Coding]:
+        flt = flt or CodingFilter()
+        query = _coding_query()
+        if flt.transcripts:
+            query = query.where(t.transcripts.c.name.in_(flt.transcripts))
+        if flt.codes:
+            query = query.where(t.codes.c.name.in_(flt.codes))
+        if flt.coders:
+            query = query.where(t.coders.c.name.in_(flt.coders))
+        if flt.origins:
+            query = query.where(t.codings.c.origin.in_([o.value for o in flt.origins]))
+        for attr, value in flt.attributes:
+            query = query.where(
+                t.transcripts.c.case_id.in_(
+                    select(t.attributes.c.case_id).where(t.attributes.c.name == attr, t.attributes.c.value == value)
+                )
+            )
+        query = query.order_by(t.transcripts.c.name, t.codings.c.start, t.codings.c.end, t.codes.c.name)
+        with self.read() as conn:
+            return [_row_to_coding(r) for r in conn.execute(query)]
+
+    # -- memos and events -------------------------------------------------------------------------
+
+    def add_memo(self, target: MemoTarget, target_name: str | None, text: str, coder: str) -> Memo:
+        with self.write(coder) as tx:
+            conn = tx.conn
+            if target is MemoTarget.TRANSCRIPT and target_name is not None:
+                _transcript_id(conn, target_name)
+            elif target is MemoTarget.CODE and target_name is not None:
+                target_name = _code_name(conn, _code_id(conn, target_name))
+            elif target is MemoTarget.CODING and target_name is not None:
+                _one_coding(conn, int(target_name))
+            stamp = now()
+            memo_id = conn.execute(insert(t.memos).values(
+                target=target.value, target_name=target_name, coder_id=tx.coder_id, text=text,
+                created_at=stamp, updated_at=stamp,
+            )).inserted_primary_key[0]
+            tx.log("memo.add", memo_id=memo_id, target=target.value, target_name=target_name)
+        return Memo(memo_id, target, target_name, coder, text, stamp, stamp)
+
+    def memos(self) -> list[Memo]:
+        with self.read() as conn:
+            rows = conn.execute(
+                select(t.memos, t.coders.c.name.label("author"))
+                .join(t.coders, t.memos.c.coder_id == t.coders.c.id).order_by(t.memos.c.id)
+            )
+            return [
+                Memo(r.id, MemoTarget(r.target), r.target_name, r.author, r.text,
+                     _aware(r.created_at), _aware(r.updated_at))
+                for r in rows
+            ]
+
+    def events(self, limit: int | None = None) -> list[Event]:
+        query = (
+            select(t.events, t.coders.c.name.label("coder"))
+            .outerjoin(t.coders, t.events.c.coder_id == t.coders.c.id)
+            .order_by(t.events.c.id.desc())
+        )
+        if limit:
+            query = query.limit(limit)
+        with self.read() as conn:
+            rows = list(conn.execute(query))
+        return [Event(r.id, _aware(r.at), r.coder, r.action, r.payload) for r in reversed(rows)]
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables, for ``qualcode stats``."""
+        tables = {"transcripts": t.transcripts, "turns": t.turns, "segments": t.segments, "cases": t.cases,
+                  "codes": t.codes, "codings": t.codings, "coders": t.coders, "memos": t.memos,
+                  "events": t.events}
+        with self.read() as conn:
+            return {name: conn.execute(select(func.count()).select_from(tbl)).scalar_one()
+                    for name, tbl in tables.items()}
+
+
+# -- helpers (all run inside an open connection) --------------------------------------------------
+
+
+def _get_meta(conn: Connection, key: str) -> str | None:
+    value: str | None = conn.execute(select(t.meta.c.value).where(t.meta.c.key == key)).scalar()
+    return value
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    conn.execute(delete(t.meta).where(t.meta.c.key == key))
+    conn.execute(insert(t.meta).values(key=key, value=value))
+
+
+def _coder_id(conn: Connection, name: str) -> int:
+    found = conn.execute(select(t.coders.c.id).where(t.coders.c.name == name)).scalar()
+    if found is None:
+        found = conn.execute(insert(t.coders).values(name=name)).inserted_primary_key[0]
+    return int(found)
+
+
+def _case_id(conn: Connection, name: str) -> int:
+    found = conn.execute(select(t.cases.c.id).where(t.cases.c.name == name)).scalar()
+    if found is None:
+        found = conn.execute(insert(t.cases).values(name=name)).inserted_primary_key[0]
+    return int(found)
+
+
+def _transcript_id(conn: Connection, name: str) -> int:
+    found = conn.execute(select(t.transcripts.c.id).where(t.transcripts.c.name == name)).scalar()
+    if found is None:
+        raise NotFoundError(f"no transcript named {name!r}", "list them with: qualcode transcripts list PROJECT")
+    return int(found)
+
+
+def _find_code_id(conn: Connection, name: str) -> int | None:
+    found = conn.execute(select(t.codes.c.id).where(func.lower(t.codes.c.name) == name.lower())).scalar()
+    return None if found is None else int(found)
+
+
+def _code_id(conn: Connection, name: str) -> int:
+    found = _find_code_id(conn, name)
+    if found is None:
+        raise NotFoundError(f"no code named {name!r}", "list the codes with: qualcode codebook show PROJECT")
+    return found
+
+
+def _code_name(conn: Connection, code_id: int | None) -> str | None:
+    if code_id is None:
+        return None
+    name: str | None = conn.execute(select(t.codes.c.name).where(t.codes.c.id == code_id)).scalar()
+    return name
+
+
+def _code_values(code: Code) -> dict[str, Any]:
+    return {
+        "name": code.name, "is_group": code.group, "definition": code.definition,
+        "include": list(code.include), "exclude": list(code.exclude), "examples": list(code.examples),
+        "keywords": list(code.keywords), "patterns": list(code.patterns),
+        "colour": code.colour, "hotkey": code.hotkey,
+    }
+
+
+_EDITABLE = {"definition", "include", "exclude", "examples", "keywords", "patterns", "colour", "hotkey"}
+
+
+def _code_values_partial(changes: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(changes) - _EDITABLE
+    if unknown:
+        raise ConflictError(f"cannot change {', '.join(sorted(unknown))} this way",
+                            "rename, move, merge or split the code instead")
+    return {k: list(v) if k in _LIST_FIELDS else v for k, v in changes.items()}
+
+
+def _insert_code(conn: Connection, code: Code) -> int:
+    position = conn.execute(select(func.coalesce(func.max(t.codes.c.position), -1) + 1)).scalar_one()
+    parent_id = _code_id(conn, code.parent) if code.parent else None
+    if _find_code_id(conn, code.name) is not None:
+        raise ConflictError(f"a code named {code.name!r} already exists")
+    return int(conn.execute(insert(t.codes).values(
+        **_code_values(code), parent_id=parent_id, position=position
+    )).inserted_primary_key[0])
+
+
+def _load_code_row(conn: Connection, code_id: int) -> dict[str, Any]:
+    row = conn.execute(select(t.codes).where(t.codes.c.id == code_id)).one()
+    return dict(row._mapping)
+
+
+def _load_codes(conn: Connection) -> list[Code]:
+    rows = list(conn.execute(select(t.codes).order_by(t.codes.c.position, t.codes.c.id)))
+    names = {r.id: r.name for r in rows}
+    codes = [
+        Code(
+            name=r.name, parent=names.get(r.parent_id), group=bool(r.is_group), definition=r.definition,
+            include=tuple(r.include), exclude=tuple(r.exclude), examples=tuple(r.examples),
+            keywords=tuple(r.keywords), patterns=tuple(r.patterns), colour=r.colour, hotkey=r.hotkey,
+        )
+        for r in rows
+    ]
+    return ordered(codes)
+
+
+def _rename_memo_target(conn: Connection, target: MemoTarget, old: str, new: str) -> None:
+    conn.execute(update(t.memos).where(t.memos.c.target == target.value, t.memos.c.target_name == old)
+                 .values(target_name=new))
+
+
+def _coding_query() -> Any:
+    return (
+        select(
+            t.codings.c.id, t.codings.c.start, t.codings.c.end, t.codings.c.origin, t.codings.c.created_at,
+            t.transcripts.c.name.label("transcript"), t.codes.c.name.label("code"),
+            t.coders.c.name.label("coder"),
+            func.substr(t.transcripts.c.text, t.codings.c.start + 1, t.codings.c.end - t.codings.c.start)
+            .label("text"),
+        )
+        .join(t.transcripts, t.codings.c.transcript_id == t.transcripts.c.id)
+        .join(t.codes, t.codings.c.code_id == t.codes.c.id)
+        .join(t.coders, t.codings.c.coder_id == t.coders.c.id)
+    )
+
+
+def _row_to_coding(r: Any) -> Coding:
+    return Coding(
+        id=r.id, transcript=r.transcript, span=Span(r.start, r.end), code=r.code, coder=r.coder,
+        created_at=_aware(r.created_at), origin=Origin(r.origin), text=r.text,
+    )
+
+
+def _one_coding(conn: Connection, coding_id: int) -> Coding:
+    row = conn.execute(_coding_query().where(t.codings.c.id == coding_id)).first()
+    if row is None:
+        raise NotFoundError(f"no coding with id {coding_id}", "list codings with: qualcode codings PROJECT")
+    return _row_to_coding(row)
+
+
+def _coding_payload(c: Coding) -> dict[str, Any]:
+    return {"id": c.id, "transcript": c.transcript, "start": c.span.start, "end": c.span.end,
+            "code": c.code, "coder": c.coder, "origin": c.origin.value}
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+
+
+def _move_codings(
+    conn: Connection, source_id: int, target_id: int, only: list[int] | None
+) -> tuple[list[int], list[dict[str, Any]]]:
+    """Re-point codings from one code to another; drop those the target already has (same span, coder)."""
+    query = select(t.codings).where(t.codings.c.code_id == source_id)
+    if only is not None:
+        query = query.where(t.codings.c.id.in_(only))
+    moved: list[int] = []
+    dropped: list[dict[str, Any]] = []
+    for row in list(conn.execute(query)):
+        twin = conn.execute(select(t.codings.c.id).where(
+            t.codings.c.code_id == target_id, t.codings.c.transcript_id == row.transcript_id,
+            t.codings.c.coder_id == row.coder_id, t.codings.c.start == row.start, t.codings.c.end == row.end,
+        )).first()
+        if twin is None:
+            conn.execute(update(t.codings).where(t.codings.c.id == row.id).values(code_id=target_id))
+            moved.append(row.id)
+        else:
+            dropped.append(_jsonable(dict(row._mapping)))
+            conn.execute(delete(t.codings).where(t.codings.c.id == row.id))
+    return moved, dropped

@@ -1,0 +1,144 @@
+"""The current schema as SQLAlchemy Core tables. Changes go through a new migration in ``migrations/``."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+coders = Table(
+    "coders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+)
+
+attributes = Table(
+    "attributes",
+    metadata,
+    Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(200), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+transcripts = Table(
+    "transcripts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(300), nullable=False, unique=True),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("source_name", String(1000), nullable=False),
+    Column("source_format", String(50), nullable=False),
+    Column("case_id", Integer, ForeignKey("cases.id", ondelete="SET NULL")),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+turns = Table(
+    "turns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("transcript_id", Integer, ForeignKey("transcripts.id", ondelete="CASCADE"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("speaker", String(300), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("time", Float),
+    UniqueConstraint("transcript_id", "idx"),
+)
+
+segments = Table(
+    "segments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("transcript_id", Integer, ForeignKey("transcripts.id", ondelete="CASCADE"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("turn_idx", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    UniqueConstraint("transcript_id", "idx"),
+)
+
+codes = Table(
+    "codes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(300), nullable=False, unique=True),
+    Column("parent_id", Integer, ForeignKey("codes.id", ondelete="RESTRICT")),
+    Column("position", Integer, nullable=False, default=0),
+    Column("is_group", Boolean, nullable=False, default=False),
+    Column("definition", Text, nullable=False, default=""),
+    Column("include", JSON, nullable=False),
+    Column("exclude", JSON, nullable=False),
+    Column("examples", JSON, nullable=False),
+    Column("keywords", JSON, nullable=False),
+    Column("patterns", JSON, nullable=False),
+    Column("colour", String(7)),
+    Column("hotkey", String(1), unique=True),
+)
+
+codings = Table(
+    "codings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("transcript_id", Integer, ForeignKey("transcripts.id", ondelete="CASCADE"), nullable=False),
+    Column("code_id", Integer, ForeignKey("codes.id", ondelete="RESTRICT"), nullable=False),
+    Column("coder_id", Integer, ForeignKey("coders.id", ondelete="RESTRICT"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("origin", String(20), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("transcript_id", "code_id", "coder_id", "start", "end"),
+    Index("ix_codings_code", "code_id"),
+    Index("ix_codings_transcript_span", "transcript_id", "start"),
+)
+
+memos = Table(
+    "memos",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("target", String(20), nullable=False),
+    Column("target_name", String(300)),
+    Column("coder_id", Integer, ForeignKey("coders.id", ondelete="RESTRICT"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("coder_id", Integer, ForeignKey("coders.id", ondelete="RESTRICT")),
+    Column("action", String(100), nullable=False),
+    Column("payload", JSON, nullable=False),
+)
