@@ -51,8 +51,12 @@ class _Group(click.Group):
 
 
 project_argument = click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
-coder_option = click.option("--coder", default=_default_coder, show_default=f"${CODER_ENV} or your user name",
-                            help="Who is doing this (recorded in the project's log).")
+coder_option = click.option(
+    "--coder",
+    default=_default_coder,
+    show_default=f"${CODER_ENV} or your user name",
+    help="Who is doing this (recorded in the project's log).",
+)
 
 
 @contextmanager
@@ -89,14 +93,28 @@ def init(project: Path) -> None:
 @cli.command("import")
 @project_argument
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "format_name", default="auto", show_default=True,
-              help="auto, text, otter, vtt, srt, docx or pdf.")
-@click.option("--attributes", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV of participant attributes to attach after importing.")
+@click.option(
+    "--format",
+    "format_name",
+    default="auto",
+    show_default=True,
+    help="auto, text, otter, vtt, srt, docx or pdf.",
+)
+@click.option(
+    "--attributes",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of participant attributes to attach after importing.",
+)
 @click.option("--max-mb", default=20.0, show_default=True, help="Refuse transcripts larger than this.")
 @coder_option
-def import_(project: Path, files: tuple[Path, ...], format_name: str, attributes: Path | None,
-            max_mb: float, coder: str) -> None:
+def import_(
+    project: Path,
+    files: tuple[Path, ...],
+    format_name: str,
+    attributes: Path | None,
+    max_mb: float,
+    coder: str,
+) -> None:
     """Import transcript FILES (each atomically; the same content twice is skipped)."""
     from tqdm import tqdm
 
@@ -105,8 +123,9 @@ def import_(project: Path, files: tuple[Path, ...], format_name: str, attributes
     with opened(project) as proj:
         results: list[FileResult] = []
         with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None, leave=False) as bar:
-            for event in proj.iter_import(list(files), format=format_name, coder=coder,
-                                          max_bytes=int(max_mb * 1024 * 1024)):
+            for event in proj.iter_import(
+                list(files), format=format_name, coder=coder, max_bytes=int(max_mb * 1024 * 1024)
+            ):
                 if isinstance(event, ImportProgress):
                     bar.n = event.done
                     bar.set_postfix_str(event.current, refresh=True)
@@ -143,7 +162,9 @@ def attributes(project: Path, csv_file: Path, coder: str) -> None:
 
 @cli.command()
 @project_argument
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
 def cases(project: Path, fmt: str) -> None:
     """List cases (participants) with their attributes and transcripts."""
     with opened(project) as proj:
@@ -160,12 +181,16 @@ def transcripts() -> None:
 
 @transcripts.command("list")
 @project_argument
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
 def transcripts_list(project: Path, fmt: str) -> None:
     """List transcripts with their figures."""
     with opened(project) as proj:
-        rows = [[t.name, t.case or "", t.source_format, t.words, t.turns, t.segments, t.codings, t.source_name]
-                for t in proj.transcripts()]
+        rows = [
+            [t.name, t.case or "", t.source_format, t.words, t.turns, t.segments, t.codings, t.source_name]
+            for t in proj.transcripts()
+        ]
         _emit(["name", "case", "format", "words", "turns", "segments", "codings", "source"], rows, fmt)
 
 
@@ -213,7 +238,9 @@ def codebook_import(project: Path, file: Path, coder: str) -> None:
 
 @codebook.command("export")
 @project_argument
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
+)
 def codebook_export(project: Path, output: Path | None) -> None:
     """Write the project's codebook as YAML."""
     with opened(project) as proj:
@@ -247,12 +274,21 @@ def codebook_show(project: Path) -> None:
 @click.option("--hotkey")
 @click.option("--colour")
 @coder_option
-def codebook_add(project: Path, name: str, parent: str | None, group: bool, definition: str,
-                 hotkey: str | None, colour: str | None, coder: str) -> None:
+def codebook_add(
+    project: Path,
+    name: str,
+    parent: str | None,
+    group: bool,
+    definition: str,
+    hotkey: str | None,
+    colour: str | None,
+    coder: str,
+) -> None:
     """Add a code."""
     with opened(project) as proj:
-        proj.add_code(name, parent=parent, group=group, definition=definition, hotkey=hotkey, colour=colour,
-                      coder=coder)
+        proj.add_code(
+            name, parent=parent, group=group, definition=definition, hotkey=hotkey, colour=colour, coder=coder
+        )
         click.echo(f"added {name}")
 
 
@@ -296,8 +332,13 @@ def codebook_merge(project: Path, source: str, target: str, coder: str) -> None:
 @project_argument
 @click.argument("name")
 @click.argument("new")
-@click.option("--coding", "coding_ids", multiple=True, type=int,
-              help="Id of a coding to move to the new code (repeat; ids from `qualcode codings`).")
+@click.option(
+    "--coding",
+    "coding_ids",
+    multiple=True,
+    type=int,
+    help="Id of a coding to move to the new code (repeat; ids from `qualcode codings`).",
+)
 @coder_option
 def codebook_split(project: Path, name: str, new: str, coding_ids: tuple[int, ...], coder: str) -> None:
     """Split NAME: make NEW beside it and move the chosen codings to NEW."""
@@ -331,8 +372,17 @@ def codebook_delete(project: Path, name: str, with_codings: bool, coder: str) ->
 @click.option("--start", type=int, help="First character of the span.")
 @click.option("--end", type=int, help="One past the last character of the span.")
 @click.option("--remove", is_flag=True, help="Remove the coding instead of adding it.")
-def code(project: Path, transcript: str, code_name: str, coder: str, quote: str | None, occurrence: int | None,
-         start: int | None, end: int | None, remove: bool) -> None:
+def code(
+    project: Path,
+    transcript: str,
+    code_name: str,
+    coder: str,
+    quote: str | None,
+    occurrence: int | None,
+    start: int | None,
+    end: int | None,
+    remove: bool,
+) -> None:
     """Add (or --remove) one coding; exits 0 only once it is durably stored."""
     if quote is None and (start is None or end is None):
         raise click.UsageError("give --quote, or both --start and --end")
@@ -343,7 +393,9 @@ def code(project: Path, transcript: str, code_name: str, coder: str, quote: str 
             click.echo(f"removed coding {removed.id}: {code_name} [{removed.span.start}, {removed.span.end})")
         else:
             coding = proj.code(transcript, code_name, coder=coder, **where)
-            click.echo(f"coding {coding.id}: {coding.code} [{coding.span.start}, {coding.span.end}) by {coder}")
+            click.echo(
+                f"coding {coding.id}: {coding.code} [{coding.span.start}, {coding.span.end}) by {coder}"
+            )
 
 
 @cli.command()
@@ -351,14 +403,32 @@ def code(project: Path, transcript: str, code_name: str, coder: str, quote: str 
 @click.option("--transcript", "transcripts_", multiple=True, help="Only these transcripts (repeat).")
 @click.option("--code", "codes", multiple=True, help="Only these codes (repeat).")
 @click.option("--coder", "coders", multiple=True, help="Only these coders (repeat).")
-@click.option("--origin", "origins", multiple=True,
-              type=click.Choice(["manual", "suggestion", "imported", "consensus"]))
-@click.option("--where", "where", multiple=True, metavar="ATTR=VALUE",
-              help="Only transcripts whose case has this attribute, e.g. --where 'role=Peer worker'.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
-def codings(project: Path, transcripts_: tuple[str, ...], codes: tuple[str, ...], coders: tuple[str, ...],
-            origins: tuple[str, ...], where: tuple[str, ...], fmt: str, output: Path | None) -> None:
+@click.option(
+    "--origin", "origins", multiple=True, type=click.Choice(["manual", "suggestion", "imported", "consensus"])
+)
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    metavar="ATTR=VALUE",
+    help="Only transcripts whose case has this attribute, e.g. --where 'role=Peer worker'.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
+)
+def codings(
+    project: Path,
+    transcripts_: tuple[str, ...],
+    codes: tuple[str, ...],
+    coders: tuple[str, ...],
+    origins: tuple[str, ...],
+    where: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+) -> None:
     """List codings, filtered, as a table, CSV (with a header row) or JSON."""
     from qualcode.model import CodingFilter, Origin
 
@@ -372,8 +442,20 @@ def codings(project: Path, transcripts_: tuple[str, ...], codes: tuple[str, ...]
     with opened(project) as proj:
         found = proj.codings(flt)
         header = ["id", "transcript", "start", "end", "code", "coder", "origin", "created_at", "text"]
-        rows = [[c.id, c.transcript, c.span.start, c.span.end, c.code, c.coder, c.origin.value,
-                 c.created_at.isoformat(timespec="seconds"), c.text] for c in found]
+        rows = [
+            [
+                c.id,
+                c.transcript,
+                c.span.start,
+                c.span.end,
+                c.code,
+                c.coder,
+                c.origin.value,
+                c.created_at.isoformat(timespec="seconds"),
+                c.text,
+            ]
+            for c in found
+        ]
         _emit(header, rows, fmt, output)
 
 
@@ -387,8 +469,10 @@ def import_codings(project: Path, csv_file: Path, coder: str | None) -> None:
         report = proj.import_codings(csv_file, coder=coder)
         click.echo(f"{report.added} codings added, {report.already_present} already present")
         if report.created_codes:
-            click.echo(f"created {len(report.created_codes)} codes not in the codebook: "
-                       + ", ".join(report.created_codes))
+            click.echo(
+                f"created {len(report.created_codes)} codes not in the codebook: "
+                + ", ".join(report.created_codes)
+            )
 
 
 @cli.command()
@@ -398,13 +482,17 @@ def import_codings(project: Path, csv_file: Path, coder: str | None) -> None:
 @click.option("--code", "code_name", help="Attach to this code.")
 @click.option("--coding", type=int, help="Attach to this coding id.")
 @coder_option
-def memo(project: Path, text: str, transcript: str | None, code_name: str | None, coding: int | None,
-         coder: str) -> None:
+def memo(
+    project: Path, text: str, transcript: str | None, code_name: str | None, coding: int | None, coder: str
+) -> None:
     """Write a memo on the project, a transcript, a code or a coding."""
     from qualcode.model import MemoTarget
 
-    targets = [(MemoTarget.TRANSCRIPT, transcript), (MemoTarget.CODE, code_name),
-               (MemoTarget.CODING, None if coding is None else str(coding))]
+    targets = [
+        (MemoTarget.TRANSCRIPT, transcript),
+        (MemoTarget.CODE, code_name),
+        (MemoTarget.CODING, None if coding is None else str(coding)),
+    ]
     chosen = [(k, v) for k, v in targets if v is not None]
     if len(chosen) > 1:
         raise click.UsageError("attach a memo to one thing at a time")
@@ -416,12 +504,23 @@ def memo(project: Path, text: str, transcript: str | None, code_name: str | None
 
 @cli.command()
 @project_argument
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
 def memos(project: Path, fmt: str) -> None:
     """List memos."""
     with opened(project) as proj:
-        rows = [[m.id, m.target.value, m.target_name or "", m.author, m.updated_at.isoformat(timespec="seconds"),
-                 m.text] for m in proj.memos()]
+        rows = [
+            [
+                m.id,
+                m.target.value,
+                m.target_name or "",
+                m.author,
+                m.updated_at.isoformat(timespec="seconds"),
+                m.text,
+            ]
+            for m in proj.memos()
+        ]
         _emit(["id", "target", "on", "author", "updated", "text"], rows, fmt)
 
 
@@ -433,8 +532,10 @@ def log(project: Path, limit: int) -> None:
     with opened(project) as proj:
         for ev in proj.events(limit):
             summary = {k: v for k, v in ev.payload.items() if not isinstance(v, list | dict)}
-            click.echo(f"{ev.id:6} {ev.at.isoformat(timespec='seconds')} {ev.coder or '-':12} {ev.action:18} "
-                       + " ".join(f"{k}={v}" for k, v in summary.items()))
+            click.echo(
+                f"{ev.id:6} {ev.at.isoformat(timespec='seconds')} {ev.coder or '-':12} {ev.action:18} "
+                + " ".join(f"{k}={v}" for k, v in summary.items())
+            )
 
 
 @cli.command()
@@ -451,18 +552,36 @@ def stats(project: Path, fmt: str) -> None:
 
 
 def _print_stats(figures: dict[str, Any]) -> None:
-    for key in ("transcripts", "words", "turns", "segments", "cases", "codes", "codings", "coders", "memos",
-                "events"):
+    for key in (
+        "transcripts",
+        "words",
+        "turns",
+        "segments",
+        "cases",
+        "codes",
+        "codings",
+        "coders",
+        "memos",
+        "events",
+    ):
         click.echo(f"{key:12} {figures[key]:>9,}")
     if figures["codings_by_coder"]:
-        click.echo("codings by coder: " + ", ".join(f"{k} {v}" for k, v in figures["codings_by_coder"].items()))
+        click.echo(
+            "codings by coder: " + ", ".join(f"{k} {v}" for k, v in figures["codings_by_coder"].items())
+        )
     for name, count in list(figures["codings_by_code"].items())[:15]:
         click.echo(f"  {count:6}  {name}")
 
 
 @cli.command()
-@click.option("--path", "path", type=click.Path(dir_okay=False, path_type=Path), default=Path("demo.qualcode"),
-              show_default=True, help="Where to build the demo project.")
+@click.option(
+    "--path",
+    "path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("demo.qualcode"),
+    show_default=True,
+    help="Where to build the demo project.",
+)
 @click.option("--fresh", is_flag=True, help="Rebuild the demo project even if it exists.")
 def demo(path: Path, fresh: bool) -> None:
     """Build the demo project (six fictional interviews, the peer-roles codebook) and show what it holds."""
@@ -483,8 +602,15 @@ def demo(path: Path, fresh: bool) -> None:
 def _emit(header: list[str], rows: list[list[Any]], fmt: str, output: Path | None = None) -> None:
     """Write rows as an aligned table, CSV with a header row, or JSON records."""
     if fmt == "json":
-        text = json.dumps([dict(zip(header, row, strict=True)) for row in rows], indent=2, ensure_ascii=False,
-                          default=str) + "\n"
+        text = (
+            json.dumps(
+                [dict(zip(header, row, strict=True)) for row in rows],
+                indent=2,
+                ensure_ascii=False,
+                default=str,
+            )
+            + "\n"
+        )
     elif fmt == "csv":
         import io
 

@@ -17,11 +17,15 @@ def demo_data_dir() -> Path:
     for root in (package / "_demo", package.parent):
         if (root / "transcripts" / "participants.csv").is_file() and (root / "codebooks").is_dir():
             return root
-    raise QualcodeError("the demo interviews are not installed with this copy of qualcode",
-                        "run qualcode demo from a source checkout (pip install -e .)")
+    raise QualcodeError(
+        "the demo interviews are not installed with this copy of qualcode",
+        "run qualcode demo from a source checkout (pip install -e .)",
+    )
 
 
-def build_demo(path: Path, *, fresh: bool = False, progress: Callable[[str], None] = lambda _m: None) -> Project:
+def build_demo(
+    path: Path, *, fresh: bool = False, progress: Callable[[str], None] = lambda _m: None
+) -> Project:
     """Open the demo project at ``path``, building it first if it does not exist (or ``fresh``)."""
     if path.exists() and not fresh:
         return Project.open(path)

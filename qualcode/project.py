@@ -105,16 +105,22 @@ def locate_quote(text: str, quote: str, occurrence: int | None, where: str) -> S
     pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
     matches = list(pattern.finditer(text))
     if not matches:
-        raise InputError(f"{where}: quote not found in the transcript: {_preview(quote)}",
-                         "copy the words exactly from the transcript, or give --start/--end")
+        raise InputError(
+            f"{where}: quote not found in the transcript: {_preview(quote)}",
+            "copy the words exactly from the transcript, or give --start/--end",
+        )
     if occurrence is None:
         if len(matches) > 1:
-            raise InputError(f"{where}: the quote appears {len(matches)} times: {_preview(quote)}",
-                             "say which one with an occurrence number (1 for the first)")
+            raise InputError(
+                f"{where}: the quote appears {len(matches)} times: {_preview(quote)}",
+                "say which one with an occurrence number (1 for the first)",
+            )
         occurrence = 1
     if not 1 <= occurrence <= len(matches):
-        raise InputError(f"{where}: occurrence {occurrence} asked for, but the quote appears {len(matches)} times",
-                         "use an occurrence number from 1 to the count")
+        raise InputError(
+            f"{where}: occurrence {occurrence} asked for, but the quote appears {len(matches)} times",
+            "use an occurrence number from 1 to the count",
+        )
     found = matches[occurrence - 1]
     return Span(found.start(), found.end())
 
@@ -178,14 +184,14 @@ class Project:
         """
         from qualcode.suggest.pipeline import BLANK, load_pipeline, segment_many
 
-        paths = [Path(p) for p in paths]
+        files = [Path(p) for p in paths]
         nlp = None
         done = 0
-        for batch_start in range(0, len(paths), IMPORT_BATCH):
-            batch = paths[batch_start : batch_start + IMPORT_BATCH]
+        for batch_start in range(0, len(files), IMPORT_BATCH):
+            batch = files[batch_start : batch_start + IMPORT_BATCH]
             parsed: list[tuple[Path, ParsedTranscript, str]] = []
             for path in batch:
-                yield ImportProgress(done, len(paths), path.name)
+                yield ImportProgress(done, len(files), path.name)
                 try:
                     item = self._read_transcript(path, format, max_bytes)
                 except QualcodeError as exc:
@@ -203,10 +209,10 @@ class Project:
                 nlp = load_pipeline(pipeline or self.repo.get_meta("pipeline") or BLANK)
             segmented = segment_many([p for _, p, _ in parsed], nlp)
             for (path, transcript, digest), segments in zip(parsed, segmented, strict=True):
-                yield ImportProgress(done, len(paths), path.name)
+                yield ImportProgress(done, len(files), path.name)
                 done += 1
                 yield self._store_transcript(path, transcript, digest, segments, coder)
-        yield ImportProgress(done, len(paths), "")
+        yield ImportProgress(done, len(files), "")
 
     def import_transcripts(self, paths: Sequence[str | Path], **options: Any) -> list[FileResult]:
         """Import transcript files; see :meth:`iter_import` for the options."""
@@ -227,7 +233,9 @@ class Project:
         digest = content_hash(parsed.text)
         twin = self.repo.transcript_name_for_hash(digest)
         if twin is not None:
-            return FileResult(path, "skipped", f"same content as transcript {twin!r} (already imported)", twin)
+            return FileResult(
+                path, "skipped", f"same content as transcript {twin!r} (already imported)", twin
+            )
         return parsed, digest
 
     def _store_transcript(
@@ -235,13 +243,26 @@ class Project:
     ) -> FileResult:
         name = path.stem
         try:
-            self.repo.add_transcript(name=name, parsed=parsed, content_hash=digest, source_name=path.name,
-                                     segments=segments, coder=coder)
+            self.repo.add_transcript(
+                name=name,
+                parsed=parsed,
+                content_hash=digest,
+                source_name=path.name,
+                segments=segments,
+                coder=coder,
+            )
         except ConflictError as exc:
             status = "skipped" if "same content" in exc.message else "refused"
-            return FileResult(path, status, f"{path}: {exc.message}", name)
-        return FileResult(path, "imported", f"{len(parsed.turns)} turns, {len(segments)} segments", name,
-                          len(parsed.turns), len(segments), len(parsed.text.split()))
+            return FileResult(path, status, exc.message + (f" ({exc.hint})" if exc.hint else ""), name)
+        return FileResult(
+            path,
+            "imported",
+            f"{len(parsed.turns)} turns, {len(segments)} segments",
+            name,
+            len(parsed.turns),
+            len(segments),
+            len(parsed.text.split()),
+        )
 
     def transcripts(self) -> list[TranscriptSummary]:
         return self.repo.transcript_summaries()
@@ -291,7 +312,9 @@ class Project:
             if target in known:
                 links[target] = case
             else:
-                unmatched.append(f"{path}:{row.line}: {target!r} matches no transcript (attributes kept for case)")
+                unmatched.append(
+                    f"{path}:{row.line}: {target!r} matches no transcript (attributes kept for case)"
+                )
         self.repo.set_attributes(values, links, coder, path.name)
         return AttributeReport(sorted(values), links, unmatched)
 
@@ -321,8 +344,11 @@ class Project:
             problems = pattern_problems(codebook)
         if problems:
             rendered = [p.render(str(path)) for p in problems]
-            raise CodebookError(f"{path}: {len(problems)} problem(s) in the codebook; first: {rendered[0]}",
-                                "fix each listed line and validate again", rendered)
+            raise CodebookError(
+                f"{path}: {len(problems)} problem(s) in the codebook; first: {rendered[0]}",
+                "fix each listed line and validate again",
+                rendered,
+            )
         return codebook
 
     def import_codebook(self, path: str | Path, coder: str | None = None) -> tuple[list[str], list[str]]:
@@ -330,15 +356,20 @@ class Project:
         codebook = self.read_codebook(path)
         merged = self._check_merged(codebook)
         if merged:
-            raise CodebookError(f"{path}: clashes with the project's codebook", "fix the listed codes", merged)
+            raise CodebookError(
+                f"{path}: clashes with the project's codebook", "fix the listed codes", merged
+            )
         return self.repo.import_codebook(codebook, coder, Path(path).name)
 
     def _check_merged(self, incoming: Codebook) -> list[str]:
         names = {c.name.casefold() for c in incoming}
         kept = [c for c in self.repo.codebook() if c.name.casefold() not in names]
         kept_hotkeys = {c.hotkey: c.name for c in kept if c.hotkey}
-        return [f"hotkey {c.hotkey!r} of {c.name!r} is already used by {kept_hotkeys[c.hotkey]!r}"
-                for c in incoming if c.hotkey in kept_hotkeys]
+        return [
+            f"hotkey {c.hotkey!r} of {c.name!r} is already used by {kept_hotkeys[c.hotkey]!r}"
+            for c in incoming
+            if c.hotkey in kept_hotkeys
+        ]
 
     def export_codebook(self, path: str | Path | None = None) -> str:
         """The project's codebook as YAML; written to ``path`` when given."""
@@ -350,8 +381,15 @@ class Project:
     def codebook(self) -> Codebook:
         return self.repo.codebook()
 
-    def add_code(self, name: str, *, parent: str | None = None, group: bool = False, coder: str | None = None,
-                 **fields: Any) -> None:
+    def add_code(
+        self,
+        name: str,
+        *,
+        parent: str | None = None,
+        group: bool = False,
+        coder: str | None = None,
+        **fields: Any,
+    ) -> None:
         code = Code(name=name.strip(), parent=parent, group=group, **fields)
         problems = Codebook((*self.codebook().codes, code)).problems()
         if problems:
@@ -380,26 +418,39 @@ class Project:
 
     # -- codings ----------------------------------------------------------------------------------
 
-    def resolve_span(self, transcript: str, *, start: int | None = None, end: int | None = None,
-                     quote: str | None = None, occurrence: int | None = None) -> Span:
+    def resolve_span(
+        self,
+        transcript: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        quote: str | None = None,
+        occurrence: int | None = None,
+    ) -> Span:
         """A span from offsets or from a quote of the transcript's text."""
         text = self.transcript(transcript).text
         if quote is not None:
             return locate_quote(text, quote, occurrence, f"transcript {transcript!r}")
         if start is None or end is None:
-            raise InputError("give a quote, or both start and end", "e.g. --quote 'words' or --start 10 --end 42")
+            raise InputError(
+                "give a quote, or both start and end", "e.g. --quote 'words' or --start 10 --end 42"
+            )
         span = Span(start, end)
         if span.end > len(text):
-            raise InputError(f"transcript {transcript!r}: span [{start}, {end}) runs past its end ({len(text)})",
-                             "check the offsets")
+            raise InputError(
+                f"transcript {transcript!r}: span [{start}, {end}) runs past its end ({len(text)})",
+                "check the offsets",
+            )
         return span
 
-    def code(self, transcript: str, code: str, *, coder: str, origin: Origin = Origin.MANUAL,
-             **where: Any) -> Coding:
+    def code(
+        self, transcript: str, code: str, *, coder: str, origin: Origin = Origin.MANUAL, **where: Any
+    ) -> Coding:
         """Apply a code to a span (given as start/end or quote/occurrence); stored durably on return."""
         span = self.resolve_span(transcript, **where)
-        stored, _ = self.repo.add_codings([NewCoding(transcript, span, code, coder, origin)], coder,
-                                          create_codes=False)
+        stored, _ = self.repo.add_codings(
+            [NewCoding(transcript, span, code, coder, origin)], coder, create_codes=False
+        )
         return stored[0]
 
     def uncode(self, transcript: str, code: str, *, coder: str, **where: Any) -> Coding:
@@ -407,8 +458,10 @@ class Project:
         span = self.resolve_span(transcript, **where)
         removed = self.repo.remove_coding(transcript, span, code, coder)
         if removed is None:
-            raise NotFoundError(f"{coder!r} has no coding {code!r} at [{span.start}, {span.end}) in {transcript!r}",
-                                "list codings with: qualcode codings PROJECT --transcript NAME")
+            raise NotFoundError(
+                f"{coder!r} has no coding {code!r} at [{span.start}, {span.end}) in {transcript!r}",
+                "list codings with: qualcode codings PROJECT --transcript NAME",
+            )
         return removed
 
     def codings(self, flt: CodingFilter | None = None, **criteria: Any) -> list[Coding]:
@@ -440,16 +493,21 @@ class Project:
             except QualcodeError as exc:
                 problems.append(exc.message)
         if problems:
-            raise InputError(f"{path}: {len(problems)} of {len(rows)} rows cannot be placed; nothing was imported",
-                             "fix the listed rows and import again", problems)
+            raise InputError(
+                f"{path}: {len(problems)} of {len(rows)} rows cannot be placed; nothing was imported",
+                "fix the listed rows and import again",
+                problems,
+            )
         before = {(c.transcript, c.span, c.code, c.coder) for c in self.repo.codings()}
-        stored, created = self.repo.add_codings(items, coder, create_codes=True, action="codings.import",
-                                                source=path.name)
+        stored, created = self.repo.add_codings(
+            items, coder, create_codes=True, action="codings.import", source=path.name
+        )
         added = sum(1 for c in {(c.transcript, c.span, c.code, c.coder) for c in stored} if c not in before)
         return CodingsReport(added, len(items) - added, created)
 
-    def _coding_from_row(self, row: tables.Row, where: str, texts: dict[str, str | None],
-                         coder: str | None) -> NewCoding:
+    def _coding_from_row(
+        self, row: tables.Row, where: str, texts: dict[str, str | None], coder: str | None
+    ) -> NewCoding:
         transcript = row.get("transcript")
         if transcript not in texts:
             try:
@@ -466,18 +524,32 @@ class Project:
             occurrence = _int_or_none(row.get("occurrence"), where, "occurrence")
             span = locate_quote(text, row.get("quote"), occurrence, where)
         else:
-            start, end = _int_or_none(row.get("start"), where, "start"), _int_or_none(row.get("end"), where, "end")
+            start, end = (
+                _int_or_none(row.get("start"), where, "start"),
+                _int_or_none(row.get("end"), where, "end"),
+            )
             if start is None or end is None or not 0 <= start < end <= len(text):
-                raise InputError(f"{where}: start/end [{start}, {end}) is not a span inside {transcript!r} "
-                                 f"({len(text)} characters)", "fix the offsets")
+                raise InputError(
+                    f"{where}: start/end [{start}, {end}) is not a span inside {transcript!r} "
+                    f"({len(text)} characters)",
+                    "fix the offsets",
+                )
             span = Span(start, end)
-        origin = Origin(row.get("origin")) if row.get("origin") in {o.value for o in Origin} else Origin.IMPORTED
+        origin = (
+            Origin(row.get("origin")) if row.get("origin") in {o.value for o in Origin} else Origin.IMPORTED
+        )
         return NewCoding(transcript, span, code, who, origin)
 
     # -- memos, log, figures ----------------------------------------------------------------------
 
-    def add_memo(self, text: str, *, coder: str, target: MemoTarget = MemoTarget.PROJECT,
-                 target_name: str | None = None) -> Memo:
+    def add_memo(
+        self,
+        text: str,
+        *,
+        coder: str,
+        target: MemoTarget = MemoTarget.PROJECT,
+        target_name: str | None = None,
+    ) -> Memo:
         if not text.strip():
             raise InputError("the memo is empty", "write something")
         return self.repo.add_memo(target, target_name, text, coder)
@@ -511,9 +583,17 @@ class Project:
 
         attrs = {case.name: case.attributes for case in self.cases()}
         rows = [
-            {"transcript": t.name, "case": t.case, "source": t.source_name, "format": t.source_format,
-             "words": t.words, "turns": t.turns, "segments": t.segments, "codings": t.codings,
-             **attrs.get(t.case or "", {})}
+            {
+                "transcript": t.name,
+                "case": t.case,
+                "source": t.source_name,
+                "format": t.source_format,
+                "words": t.words,
+                "turns": t.turns,
+                "segments": t.segments,
+                "codings": t.codings,
+                **attrs.get(t.case or "", {}),
+            }
             for t in self.transcripts()
         ]
         return pd.DataFrame(rows)
@@ -528,10 +608,20 @@ class Project:
             record = self.transcript(name)
             speakers = {turn.index: turn.speaker for turn in record.turns}
             for seg in self.segments(name):
-                rows.append({"transcript": name, "segment": seg.index, "turn": seg.turn_index,
-                             "speaker": speakers.get(seg.turn_index, ""), "start": seg.span.start,
-                             "end": seg.span.end, "text": seg.span.of(record.text)})
-        return pd.DataFrame(rows, columns=["transcript", "segment", "turn", "speaker", "start", "end", "text"])
+                rows.append(
+                    {
+                        "transcript": name,
+                        "segment": seg.index,
+                        "turn": seg.turn_index,
+                        "speaker": speakers.get(seg.turn_index, ""),
+                        "start": seg.span.start,
+                        "end": seg.span.end,
+                        "text": seg.span.of(record.text),
+                    }
+                )
+        return pd.DataFrame(
+            rows, columns=["transcript", "segment", "turn", "speaker", "start", "end", "text"]
+        )
 
     def codings_frame(self, **criteria: Any) -> pd.DataFrame:
         """One row per coding: id, transcript, start, end, code, coder, origin, created_at, text."""
@@ -539,8 +629,20 @@ class Project:
 
         columns = ["id", "transcript", "start", "end", "code", "coder", "origin", "created_at", "text"]
         return pd.DataFrame(
-            [[c.id, c.transcript, c.span.start, c.span.end, c.code, c.coder, c.origin.value, c.created_at, c.text]
-             for c in self.codings(**criteria)],
+            [
+                [
+                    c.id,
+                    c.transcript,
+                    c.span.start,
+                    c.span.end,
+                    c.code,
+                    c.coder,
+                    c.origin.value,
+                    c.created_at,
+                    c.text,
+                ]
+                for c in self.codings(**criteria)
+            ],
             columns=columns,
         )
 

@@ -25,13 +25,20 @@ class TranscriptFormat:
 TRANSCRIPT_FORMATS: dict[str, TranscriptFormat] = {
     f.name: f
     for f in (
-        TranscriptFormat(text.NAME, "plain text or Markdown with Name: speaker labels (Rev too)",
-                         text.EXTENSIONS, text.parse),
-        TranscriptFormat(otter.NAME, "Otter.ai text export (Name  0:13 lines)", otter.EXTENSIONS, otter.parse),
+        TranscriptFormat(
+            text.NAME,
+            "plain text or Markdown with Name: speaker labels (Rev too)",
+            text.EXTENSIONS,
+            text.parse,
+        ),
+        TranscriptFormat(
+            otter.NAME, "Otter.ai text export (Name  0:13 lines)", otter.EXTENSIONS, otter.parse
+        ),
         TranscriptFormat(webvtt.NAME, "WebVTT captions (Zoom, Teams)", webvtt.EXTENSIONS, webvtt.parse),
         TranscriptFormat(subrip.NAME, "SRT subtitles", subrip.EXTENSIONS, subrip.parse),
-        TranscriptFormat(word.NAME, "Word .docx (paragraph per turn, or a speaker table)",
-                         word.EXTENSIONS, word.parse),
+        TranscriptFormat(
+            word.NAME, "Word .docx (paragraph per turn, or a speaker table)", word.EXTENSIONS, word.parse
+        ),
         TranscriptFormat(pdf.NAME, "PDF with a text layer (MAXQDA, Word exports)", pdf.EXTENSIONS, pdf.parse),
     )
 }
@@ -66,8 +73,9 @@ def parse_transcript(path: Path, data: bytes, format_name: str = "auto") -> Pars
     elif format_name in TRANSCRIPT_FORMATS:
         fmt = TRANSCRIPT_FORMATS[format_name]
     else:
-        raise InputError(f"unknown format {format_name!r}",
-                         f"use one of: auto, {', '.join(TRANSCRIPT_FORMATS)}")
+        raise InputError(
+            f"unknown format {format_name!r}", f"use one of: auto, {', '.join(TRANSCRIPT_FORMATS)}"
+        )
     parsed = fmt.parse(data, str(path))
     if not parsed.turns:
         raise InputError(f"{path}: no transcript text found", "check that the file holds the interview")

@@ -11,8 +11,21 @@ from qualcode.model import Code, Codebook, Problem
 
 _LINE = "__line__"
 _TOP_KEYS = {"name", "version", "description", "codes"}
-_CODE_KEYS = {"name", "parent", "group", "definition", "include", "exclude", "examples", "keywords",
-              "patterns", "colour", "color", "hotkey", "children"}
+_CODE_KEYS = {
+    "name",
+    "parent",
+    "group",
+    "definition",
+    "include",
+    "exclude",
+    "examples",
+    "keywords",
+    "patterns",
+    "colour",
+    "color",
+    "hotkey",
+    "children",
+}
 _TEXT_LISTS = ("include", "exclude", "examples", "keywords")
 
 
@@ -36,20 +49,24 @@ def load_codebook(text: str, filename: str) -> tuple[Codebook, list[Problem]]:
         CodebookError: when the file is not YAML at all (the problem names the line and column).
     """
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
         problem = getattr(exc, "problem", None) or str(exc)
-        raise CodebookError(f"{where}: not valid YAML: {problem}",
-                            "fix the YAML syntax (indentation, quotes, colons) at that line",
-                            [f"{where}: {problem}"]) from exc
+        raise CodebookError(
+            f"{where}: not valid YAML: {problem}",
+            "fix the YAML syntax (indentation, quotes, colons) at that line",
+            [f"{where}: {problem}"],
+        ) from exc
     problems: list[Problem] = []
     if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
         problems.append(Problem(1, "a codebook is a mapping with a 'codes' list"))
         return Codebook(()), problems
     for key in sorted(set(data) - _TOP_KEYS - {_LINE}, key=str):
-        problems.append(Problem(data[_LINE], f"unknown key {key!r} (allowed: {', '.join(sorted(_TOP_KEYS))})"))
+        problems.append(
+            Problem(data[_LINE], f"unknown key {key!r} (allowed: {', '.join(sorted(_TOP_KEYS))})")
+        )
     codes: list[Code] = []
     _read_codes(data["codes"], None, codes, problems, data[_LINE])
     codebook = Codebook(
@@ -88,8 +105,12 @@ def _read_code(item: dict[str, Any], parent: str | None, problems: list[Problem]
         problems.append(Problem(line, f"code {name!r}: unknown key {key!r}"))
     if "parent" in item:
         if parent is not None and item["parent"] != parent:
-            problems.append(Problem(line, f"code {name!r}: 'parent' {item['parent']!r} contradicts its nesting "
-                                          f"under {parent!r}"))
+            problems.append(
+                Problem(
+                    line,
+                    f"code {name!r}: 'parent' {item['parent']!r} contradicts its nesting under {parent!r}",
+                )
+            )
         parent = item["parent"] if isinstance(item["parent"], str) else parent
     lists: dict[str, tuple[str, ...]] = {}
     for key in _TEXT_LISTS:
@@ -98,8 +119,14 @@ def _read_code(item: dict[str, Any], parent: str | None, problems: list[Problem]
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
             odd = next((v for v in value if isinstance(v, dict)), None) if isinstance(value, list) else None
-            hint = (f"; an item reads as a mapping (line {odd.get(_LINE)}): put quotes around a text "
-                    "that contains ': '") if isinstance(odd, dict) else ""
+            hint = (
+                (
+                    f"; an item reads as a mapping (line {odd.get(_LINE)}): put quotes around a text "
+                    "that contains ': '"
+                )
+                if isinstance(odd, dict)
+                else ""
+            )
             problems.append(Problem(line, f"code {name!r}: {key!r} must be a list of texts{hint}"))
             value = []
         lists[key] = tuple(str(v).strip() for v in value)
@@ -107,8 +134,13 @@ def _read_code(item: dict[str, Any], parent: str | None, problems: list[Problem]
     if not isinstance(patterns, list) or not all(
         isinstance(p, list) and p and all(isinstance(tok, dict) for tok in p) for p in patterns
     ):
-        problems.append(Problem(line, f"code {name!r}: 'patterns' must be a list of token patterns, "
-                                      "each a list of mappings like {LOWER: \"othered\"}"))
+        problems.append(
+            Problem(
+                line,
+                f"code {name!r}: 'patterns' must be a list of token patterns, "
+                'each a list of mappings like {LOWER: "othered"}',
+            )
+        )
         patterns = []
     colour = item.get("colour", item.get("color"))
     hotkey = item.get("hotkey")

@@ -37,13 +37,17 @@ def _decode(data: bytes, filename: str) -> str:
             try:
                 return data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
-                raise InputError(f"{filename}: byte {exc.start}: not valid {encoding} despite its byte-order mark",
-                                 "save the file again as UTF-8") from exc
+                raise InputError(
+                    f"{filename}: byte {exc.start}: not valid {encoding} despite its byte-order mark",
+                    "save the file again as UTF-8",
+                ) from exc
     if b"\x00" in data[:4096]:
         guess = _utf16_without_bom(data)
         if guess is None:
-            raise InputError(f"{filename}: this is a binary file, not a text transcript",
-                             "import .txt, .md, .vtt, .srt, .docx or .pdf files")
+            raise InputError(
+                f"{filename}: this is a binary file, not a text transcript",
+                "import .txt, .md, .vtt, .srt, .docx or .pdf files",
+            )
         return guess
     try:
         return data.decode("utf-8")
@@ -65,7 +69,13 @@ def _utf16_without_bom(data: bytes) -> str | None:
     sample = data[:4096]
     even_zeros = sample[0::2].count(0)
     odd_zeros = sample[1::2].count(0)
-    encoding = "utf-16-le" if odd_zeros > len(sample) // 4 else "utf-16-be" if even_zeros > len(sample) // 4 else None
+    encoding = (
+        "utf-16-le"
+        if odd_zeros > len(sample) // 4
+        else "utf-16-be"
+        if even_zeros > len(sample) // 4
+        else None
+    )
     if encoding is None:
         return None
     try:
@@ -77,6 +87,8 @@ def _utf16_without_bom(data: bytes) -> str | None:
 def _refuse_binary(text: str, filename: str) -> None:
     for position, char in enumerate(text[:65536]):
         if char not in _ALLOWED_CONTROLS and (ord(char) < 32 or ord(char) == 0x7F):
-            raise InputError(f"{filename}: character {position}: control character {ord(char):#04x}; "
-                             "this looks like a binary file, not a text transcript",
-                             "import .txt, .md, .vtt, .srt, .docx or .pdf files")
+            raise InputError(
+                f"{filename}: character {position}: control character {ord(char):#04x}; "
+                "this looks like a binary file, not a text transcript",
+                "import .txt, .md, .vtt, .srt, .docx or .pdf files",
+            )

@@ -22,17 +22,25 @@ def parse(data: bytes, filename: str) -> ParsedTranscript:
     from pypdf.errors import PdfReadError
 
     if not data.lstrip()[:5].startswith(b"%PDF-"):
-        raise InputError(f"{filename}: not a PDF file (no %PDF- header)", "check the file, or pick the right --format")
+        raise InputError(
+            f"{filename}: not a PDF file (no %PDF- header)", "check the file, or pick the right --format"
+        )
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise InputError(f"{filename}: the PDF is password-protected", "export it again without a password")
+            raise InputError(
+                f"{filename}: the PDF is password-protected", "export it again without a password"
+            )
         pages = [page.extract_text() or "" for page in reader.pages]
     except PdfReadError as exc:
-        raise InputError(f"{filename}: the PDF cannot be read ({exc})", "export it again from its program") from exc
+        raise InputError(
+            f"{filename}: the PDF cannot be read ({exc})", "export it again from its program"
+        ) from exc
     if not any(page.strip() for page in pages):
-        raise InputError(f"{filename}: the PDF has no text layer (a scan?)",
-                         "run OCR on it first, or import the transcript as .docx or .txt")
+        raise InputError(
+            f"{filename}: the PDF has no text layer (a scan?)",
+            "run OCR on it first, or import the transcript as .docx or .txt",
+        )
     lines = _body_lines(pages)
     return build_turns(_join_paragraphs(lines, filename), NAME, filename)
 
@@ -49,7 +57,10 @@ def _body_lines(pages: list[str]) -> list[str]:
     edges: Counter[str] = Counter()
     for lines in page_lines:
         for line in {*lines[:2], *lines[-2:]}:
-            edges[re.sub(r"\d+", "#", line)] += 1
+            if (
+                match_label(line, "") is None
+            ):  # a page often starts with a speaker; that is talk, not a header
+                edges[re.sub(r"\d+", "#", line)] += 1
     repeated = {key for key, n in edges.items() if len(pages) > 2 and n >= max(2, len(pages) * 0.6)}
     out: list[str] = []
     for lines in page_lines:
@@ -71,7 +82,8 @@ def _join_paragraphs(lines: list[str], filename: str) -> str:
         if label is not None or not paragraphs:
             paragraphs.append(line)
         elif paragraphs[-1].endswith("-") and line[:1].islower():
-            paragraphs[-1] = paragraphs[-1][:-1] + line
+            # Keep the hyphen: "two-way" split at the line end is far commoner in talk than hyphenation.
+            paragraphs[-1] += line
         elif paragraphs[-1].rstrip().endswith(":") and match_label(paragraphs[-1], filename):
             paragraphs[-1] = paragraphs[-1].rstrip() + " " + line
         else:

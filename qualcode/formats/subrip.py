@@ -12,7 +12,9 @@ from qualcode.model import ParsedTranscript
 
 NAME = "srt"
 EXTENSIONS = (".srt",)
-_TIMING = re.compile(r"^\d{1,2}:[0-5]\d:[0-5]\d[,.]\d{1,3}\s+-->\s+\d{1,2}:[0-5]\d:[0-5]\d[,.]\d{1,3}(?:\s+.*)?$")
+_TIMING = re.compile(
+    r"^\d{1,2}:[0-5]\d:[0-5]\d[,.]\d{1,3}\s+-->\s+\d{1,2}:[0-5]\d:[0-5]\d[,.]\d{1,3}(?:\s+.*)?$"
+)
 
 
 def parse(data: bytes, filename: str) -> ParsedTranscript:
@@ -25,7 +27,9 @@ def parse(data: bytes, filename: str) -> ParsedTranscript:
         subtitles = list(srt.parse(text))
     except srt.SRTParseError as exc:
         line = text.count("\n", 0, exc.expected_start) + 1
-        raise InputError(f"{filename}:{line}: not a valid SRT cue", "check the cue number and timing") from exc
+        raise InputError(
+            f"{filename}:{line}: not a valid SRT cue", "check the cue number and timing"
+        ) from exc
     if not subtitles:
         raise InputError(f"{filename}: no subtitles found", "check that this is an SRT file")
     cues = [("", sub.content, sub.start.total_seconds()) for sub in subtitles if sub.content.strip()]

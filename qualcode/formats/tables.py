@@ -51,16 +51,20 @@ def read_csv(path: Path, required: tuple[tuple[str, ...], ...] = ()) -> tuple[li
         raise InputError(f"{path}: the file is empty", "add a header row and data") from exc
     for group in required:
         if not any(name in header for name in group):
-            raise InputError(f"{path}:1: no {' or '.join(repr(n) for n in group)} column in the header",
-                             f"the header has: {', '.join(header)}")
+            raise InputError(
+                f"{path}:1: no {' or '.join(repr(n) for n in group)} column in the header",
+                f"the header has: {', '.join(header)}",
+            )
     rows: list[Row] = []
     try:
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
             if len(values) > len(header):
-                raise InputError(f"{path}:{reader.line_num}: {len(values)} fields but the header has {len(header)}",
-                                 "quote fields that contain the separator")
+                raise InputError(
+                    f"{path}:{reader.line_num}: {len(values)} fields but the header has {len(header)}",
+                    "quote fields that contain the separator",
+                )
             rows.append(Row(reader.line_num, dict(zip(header, values, strict=False))))
     except csv.Error as exc:
         raise InputError(f"{path}:{reader.line_num}: {exc}", "check the quoting on that line") from exc

@@ -29,7 +29,8 @@ _LOOKS_LIKE_TS = re.compile(r"^[\d:.,]+$")
 # Roles so common that one occurrence is enough to trust a label.
 _ROLE_WORDS = re.compile(
     r"^(interviewer|interviewee|participant|respondent|facilitator|moderator|therapist|client|"
-    r"speaker ?\d*|p\d+|i|r|q|a|int|resp)$", re.IGNORECASE,
+    r"speaker ?\d*|p\d+|i|r|q|a|int|resp)$",
+    re.IGNORECASE,
 )
 
 
@@ -50,8 +51,10 @@ def parse_timestamp(raw: str, where: str) -> float:
     """
     match = _VALID_TS.match(raw.strip())
     if match is None:
-        raise InputError(f"{where}: malformed timestamp {raw.strip()!r}",
-                         "timestamps look like 01:02:03, 1:02 or 00:01:02.500; fix it or remove it")
+        raise InputError(
+            f"{where}: malformed timestamp {raw.strip()!r}",
+            "timestamps look like 01:02:03, 1:02 or 00:01:02.500; fix it or remove it",
+        )
     a, b, c, frac = match.groups()
     seconds = int(a) * 3600 + int(b) * 60 + int(c) if c is not None else int(a) * 60 + int(b)
     return seconds + (float("0." + frac) if frac else 0.0)
@@ -120,8 +123,12 @@ def build_turns(
     speakers = trusted_speakers([label.speaker for _, label in found])
     labelled = {number: label for number, label in found if label.speaker in speakers}
     if not labelled:
-        return ParsedTranscript(text, _paragraph_turns(text), source_format,
-                                (f"{filename}: no speaker labels found; each paragraph is a turn",))
+        return ParsedTranscript(
+            text,
+            _paragraph_turns(text),
+            source_format,
+            (f"{filename}: no speaker labels found; each paragraph is a turn",),
+        )
     turns: list[Turn] = []
     current: tuple[str, float | None, int | None, int] | None = None  # speaker, time, start, end
 

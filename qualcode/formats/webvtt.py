@@ -28,8 +28,10 @@ def check_timings(text: str, filename: str, timing: re.Pattern[str], example: st
     """
     for number, line in enumerate(text.split("\n"), start=1):
         if "-->" in line and not timing.match(line.strip()):
-            raise InputError(f"{filename}:{number}: malformed cue timing {line.strip()!r}",
-                             f"timings look like {example}; fix the line and import again")
+            raise InputError(
+                f"{filename}:{number}: malformed cue timing {line.strip()!r}",
+                f"timings look like {example}; fix the line and import again",
+            )
 
 
 def merge_cues(cues: list[tuple[str, str, float]], filename: str) -> list[tuple[str, str, float | None]]:
@@ -53,15 +55,21 @@ def parse(data: bytes, filename: str) -> ParsedTranscript:
 
     text = decode_text(data, filename)
     if not sniff(text):
-        raise InputError(f"{filename}:1: not a WebVTT file (it does not start with WEBVTT)",
-                         "choose the format by hand with --format, or check the file")
+        raise InputError(
+            f"{filename}:1: not a WebVTT file (it does not start with WEBVTT)",
+            "choose the format by hand with --format, or check the file",
+        )
     check_timings(text, filename, _TIMING, "00:01:02.500 --> 00:01:04.000")
     try:
         captions = webvtt.from_buffer(io.StringIO(text)).captions
     except Exception as exc:  # the library raises its own MalformedFileError/MalformedCaptionError
-        raise InputError(f"{filename}: not a valid WebVTT file ({exc})", "check the file, or re-export it") from exc
+        raise InputError(
+            f"{filename}: not a valid WebVTT file ({exc})", "check the file, or re-export it"
+        ) from exc
     cues = [
-        (caption.voice or "", caption.text, _seconds(caption.start)) for caption in captions if caption.text.strip()
+        (caption.voice or "", caption.text, _seconds(caption.start))
+        for caption in captions
+        if caption.text.strip()
     ]
     return join_turns(merge_cues(cues, filename), NAME)
 

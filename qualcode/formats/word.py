@@ -21,8 +21,10 @@ def parse(data: bytes, filename: str) -> ParsedTranscript:
     from docx.text.paragraph import Paragraph
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise InputError(f"{filename}: not a .docx file (a .docx is a zip archive; this is not one)",
-                         "save it from Word as .docx, or pick the right --format")
+        raise InputError(
+            f"{filename}: not a .docx file (a .docx is a zip archive; this is not one)",
+            "save it from Word as .docx, or pick the right --format",
+        )
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several types for a zip that is not a Word document
@@ -49,8 +51,14 @@ def _paragraph_text(paragraph: Any) -> str:
             break
         bold += run.text
     label = bold.strip()
-    if label and len(label) <= 40 and not label.endswith(":") and text.startswith(label) and len(text) > len(label):
-        return f"{label}: {text[len(bold):].strip()}"
+    if (
+        label
+        and len(label) <= 40
+        and not label.endswith(":")
+        and text.startswith(label)
+        and len(text) > len(label)
+    ):
+        return f"{label}: {text[len(bold) :].strip()}"
     return text
 
 

@@ -107,14 +107,19 @@ def _structural_problems(codes: Iterable[Code]) -> Iterator[Problem]:
                 yield Problem(code.line, f"code {code.name!r}: colour {code.colour!r} is not #RRGGBB")
             elif code.colour.upper() in colours:
                 other = colours[code.colour.upper()]
-                yield Problem(code.line, f"code {code.name!r}: colour {code.colour} already used by {other.name!r}")
+                yield Problem(
+                    code.line, f"code {code.name!r}: colour {code.colour} already used by {other.name!r}"
+                )
             else:
                 colours[code.colour.upper()] = code
         if code.hotkey is not None:
             yield from _hotkey_problems(code, hotkeys)
         if code.group and (code.hotkey or code.keywords or code.patterns or code.examples):
-            yield Problem(code.line, f"group {code.name!r} cannot be applied, so it takes no hotkey, "
-                                     "examples, keywords or patterns")
+            yield Problem(
+                code.line,
+                f"group {code.name!r} cannot be applied, so it takes no hotkey, "
+                "examples, keywords or patterns",
+            )
     for code in codes:
         if code.parent is not None and code.parent.casefold() not in names:
             yield Problem(code.line, f"code {code.name!r}: unknown parent {code.parent!r}")
@@ -126,8 +131,11 @@ def _hotkey_problems(code: Code, hotkeys: dict[str, Code]) -> Iterator[Problem]:
     if len(key) != 1 or not key.isprintable() or key.isspace() or key.isdigit():
         yield Problem(code.line, f"code {code.name!r}: hotkey {key!r} must be one character, not a digit")
     elif key in RESERVED_HOTKEYS:
-        yield Problem(code.line, f"code {code.name!r}: hotkey {key!r} is reserved by the workbench "
-                                 f"(reserved: {' '.join(sorted(RESERVED_HOTKEYS))})")
+        yield Problem(
+            code.line,
+            f"code {code.name!r}: hotkey {key!r} is reserved by the workbench "
+            f"(reserved: {' '.join(sorted(RESERVED_HOTKEYS))})",
+        )
     elif key in hotkeys:
         yield Problem(code.line, f"code {code.name!r}: hotkey {key!r} already used by {hotkeys[key].name!r}")
     else:
@@ -142,7 +150,7 @@ def _cycle_problems(codes: list[Code], names: dict[str, Code]) -> Iterator[Probl
         while current is not None and current.parent is not None:
             key = current.name.casefold()
             if key in seen:
-                cycle = seen[seen.index(key):]
+                cycle = seen[seen.index(key) :]
                 if not reported.intersection(cycle):
                     reported.update(cycle)
                     chain = " -> ".join(names[k].name for k in [*cycle, key])

@@ -116,8 +116,10 @@ def open_project_store(path: Path) -> Engine:
     if not path.exists():
         raise ProjectFileError(f"{path}: no such project file", f"create it with: qualcode init {path}")
     if path.is_dir() or not _is_sqlite_file(path):
-        raise ProjectFileError(f"{path}: not a qualcode project (not an SQLite file)",
-                               "check the file name; projects are made with `qualcode init`")
+        raise ProjectFileError(
+            f"{path}: not a qualcode project (not an SQLite file)",
+            "check the file name; projects are made with `qualcode init`",
+        )
     engine = sqlite_engine(path)
     try:
         with engine.connect() as conn:
@@ -125,12 +127,16 @@ def open_project_store(path: Path) -> Engine:
             tables = set(inspect(conn).get_table_names())
     except (DatabaseError, sqlite3.DatabaseError) as exc:
         engine.dispose()
-        raise ProjectFileError(f"{path}: cannot be read as a project ({exc.args[0]})",
-                               "the file may be damaged; restore it from a backup") from exc
+        raise ProjectFileError(
+            f"{path}: cannot be read as a project ({exc.args[0]})",
+            "the file may be damaged; restore it from a backup",
+        ) from exc
     if app_id != APPLICATION_ID or "alembic_version" not in tables:
         engine.dispose()
-        raise ProjectFileError(f"{path}: not a qualcode project",
-                               "it is an SQLite file of another program; projects are made with `qualcode init`")
+        raise ProjectFileError(
+            f"{path}: not a qualcode project",
+            "it is an SQLite file of another program; projects are made with `qualcode init`",
+        )
     known, _head = _known_revisions()
     current = schema_version(engine)
     if current is not None and current not in known:

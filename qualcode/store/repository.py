@@ -132,12 +132,13 @@ class Repository:
             ).first()
             if clash is not None:
                 if clash.content_hash == content_hash:
-                    raise ConflictError(f"same content as transcript {clash.name!r}; skipped")
+                    raise ConflictError(f"same content as transcript {clash.name!r}, already imported")
                 raise ConflictError(
                     f"a transcript named {name!r} already exists",
                     f"rename one: qualcode transcripts rename PROJECT {name} NEW-NAME",
                 )
-            transcript_id = conn.execute(
+            transcript_id = _insert_id(
+                conn,
                 insert(t.transcripts).values(
                     name=name,
                     text=parsed.text,
@@ -145,14 +146,20 @@ class Repository:
                     source_name=source_name,
                     source_format=parsed.source_format,
                     imported_at=now(),
-                )
-            ).inserted_primary_key[0]
+                ),
+            )
             if parsed.turns:
                 conn.execute(
                     insert(t.turns),
                     [
-                        {"transcript_id": transcript_id, "idx": turn.index, "speaker": turn.speaker,
-                         "start": turn.span.start, "end": turn.span.end, "time": turn.time}
+                        {
+                            "transcript_id": transcript_id,
+                            "idx": turn.index,
+                            "speaker": turn.speaker,
+                            "start": turn.span.start,
+                            "end": turn.span.end,
+                            "time": turn.time,
+                        }
                         for turn in parsed.turns
                     ],
                 )
@@ -160,13 +167,24 @@ class Repository:
                 conn.execute(
                     insert(t.segments),
                     [
-                        {"transcript_id": transcript_id, "idx": seg.index, "turn_idx": seg.turn_index,
-                         "start": seg.span.start, "end": seg.span.end}
+                        {
+                            "transcript_id": transcript_id,
+                            "idx": seg.index,
+                            "turn_idx": seg.turn_index,
+                            "start": seg.span.start,
+                            "end": seg.span.end,
+                        }
                         for seg in segments
                     ],
                 )
-            tx.log("transcript.import", name=name, source=source_name, format=parsed.source_format,
-                   turns=len(parsed.turns), segments=len(segments))
+            tx.log(
+                "transcript.import",
+                name=name,
+                source=source_name,
+                format=parsed.source_format,
+                turns=len(parsed.turns),
+                segments=len(segments),
+            )
 
     def rename_transcript(self, old: str, new: str, coder: str | None) -> None:
         with self.write(coder) as tx:
@@ -189,15 +207,23 @@ class Repository:
                 .where(t.transcripts.c.name == name)
             ).first()
             if row is None:
-                raise NotFoundError(f"no transcript named {name!r}", "list them with: qualcode transcripts list")
+                raise NotFoundError(
+                    f"no transcript named {name!r}", "list them with: qualcode transcripts list"
+                )
             turn_rows = conn.execute(
                 select(t.turns).where(t.turns.c.transcript_id == row.id).order_by(t.turns.c.idx)
             )
             turns = tuple(Turn(r.idx, r.speaker, Span(r.start, r.end), r.time) for r in turn_rows)
         return Transcript(
-            id=row.id, name=row.name, text=row.text, source_name=row.source_name,
-            source_format=row.source_format, content_hash=row.content_hash,
-            imported_at=_aware(row.imported_at), case=row.case_name, turns=turns,
+            id=row.id,
+            name=row.name,
+            text=row.text,
+            source_name=row.source_name,
+            source_format=row.source_format,
+            content_hash=row.content_hash,
+            imported_at=_aware(row.imported_at),
+            case=row.case_name,
+            turns=turns,
         )
 
     def transcript_names(self) -> list[str]:
@@ -210,17 +236,31 @@ class Repository:
         seg_count = select(func.count()).where(t.segments.c.transcript_id == tr.c.id).scalar_subquery()
         coding_count = select(func.count()).where(t.codings.c.transcript_id == tr.c.id).scalar_subquery()
         query = (
-            select(tr.c.name, tr.c.source_name, tr.c.source_format, tr.c.text, t.cases.c.name.label("case"),
-                   turn_count.label("turns"), seg_count.label("segments"), coding_count.label("codings"))
+            select(
+                tr.c.name,
+                tr.c.source_name,
+                tr.c.source_format,
+                tr.c.text,
+                t.cases.c.name.label("case"),
+                turn_count.label("turns"),
+                seg_count.label("segments"),
+                coding_count.label("codings"),
+            )
             .outerjoin(t.cases, tr.c.case_id == t.cases.c.id)
             .order_by(tr.c.name)
         )
         with self.read() as conn:
             return [
                 TranscriptSummary(
-                    name=r.name, source_name=r.source_name, source_format=r.source_format, case=r.case,
-                    characters=len(r.text), words=len(r.text.split()), turns=r.turns,
-                    segments=r.segments, codings=r.codings,
+                    name=r.name,
+                    source_name=r.source_name,
+                    source_format=r.source_format,
+                    case=r.case,
+                    characters=len(r.text),
+                    words=len(r.text.split()),
+                    turns=r.turns,
+                    segments=r.segments,
+                    codings=r.codings,
                 )
                 for r in conn.execute(query)
             ]
@@ -229,7 +269,9 @@ class Repository:
         with self.read() as conn:
             transcript_id = _transcript_id(conn, name)
             rows = conn.execute(
-                select(t.segments).where(t.segments.c.transcript_id == transcript_id).order_by(t.segments.c.idx)
+                select(t.segments)
+                .where(t.segments.c.transcript_id == transcript_id)
+                .order_by(t.segments.c.idx)
             )
             return [Segment(r.idx, r.turn_idx, Span(r.start, r.end)) for r in rows]
 
@@ -251,12 +293,16 @@ class Repository:
             for case_name, values in rows.items():
                 case_id = _case_id(conn, case_name)
                 for attr, value in values.items():
-                    conn.execute(delete(t.attributes).where(t.attributes.c.case_id == case_id,
-                                                            t.attributes.c.name == attr))
+                    conn.execute(
+                        delete(t.attributes).where(
+                            t.attributes.c.case_id == case_id, t.attributes.c.name == attr
+                        )
+                    )
                     conn.execute(insert(t.attributes).values(case_id=case_id, name=attr, value=value))
             for transcript_name, case_name in links.items():
                 conn.execute(
-                    update(t.transcripts).where(t.transcripts.c.name == transcript_name)
+                    update(t.transcripts)
+                    .where(t.transcripts.c.name == transcript_name)
                     .values(case_id=_case_id(conn, case_name))
                 )
             tx.log("attributes.set", source=source, cases=sorted(rows), links=links)
@@ -288,7 +334,9 @@ class Repository:
                 description=_get_meta(conn, "codebook.description") or "",
             )
 
-    def import_codebook(self, codebook: Codebook, coder: str | None, source: str) -> tuple[list[str], list[str]]:
+    def import_codebook(
+        self, codebook: Codebook, coder: str | None, source: str
+    ) -> tuple[list[str], list[str]]:
         """Add the codebook's new codes and update the ones the project has (matched by name).
 
         Codings are kept: a code that exists is updated in place. Codes the file lacks are left alone.
@@ -319,8 +367,11 @@ class Repository:
             for code in codebook.codes:
                 parent_id = _code_id(conn, code.parent) if code.parent else None
                 conn.execute(update(t.codes).where(t.codes.c.name == code.name).values(parent_id=parent_id))
-            for key, value in (("name", codebook.name), ("version", codebook.version),
-                               ("description", codebook.description)):
+            for key, value in (
+                ("name", codebook.name),
+                ("version", codebook.version),
+                ("description", codebook.description),
+            ):
                 if value:
                     _set_meta(conn, f"codebook.{key}", value)
             tx.log("codebook.import", source=source, added=added, updated=updated)
@@ -347,8 +398,10 @@ class Repository:
         with self.write(coder) as tx:
             code_id = _code_id(tx.conn, old)
             if _find_code_id(tx.conn, new) not in (None, code_id):
-                raise ConflictError(f"a code named {new!r} already exists",
-                                    f"to combine them use: qualcode codebook merge PROJECT {old!r} {new!r}")
+                raise ConflictError(
+                    f"a code named {new!r} already exists",
+                    f"to combine them use: qualcode codebook merge PROJECT {old!r} {new!r}",
+                )
             stored = tx.conn.execute(select(t.codes.c.name).where(t.codes.c.id == code_id)).scalar_one()
             tx.conn.execute(update(t.codes).where(t.codes.c.id == code_id).values(name=new))
             _rename_memo_target(tx.conn, MemoTarget.CODE, stored, new)
@@ -365,9 +418,7 @@ class Repository:
                 if cursor == code_id:
                     raise ConflictError(f"cannot move {name!r} below {new_parent!r}: that is inside {name!r}")
                 cursor = conn.execute(select(t.codes.c.parent_id).where(t.codes.c.id == cursor)).scalar()
-            old_parent = conn.execute(
-                select(t.codes.c.parent_id).where(t.codes.c.id == code_id)
-            ).scalar()
+            old_parent = conn.execute(select(t.codes.c.parent_id).where(t.codes.c.id == code_id)).scalar()
             conn.execute(update(t.codes).where(t.codes.c.id == code_id).values(parent_id=parent_id))
             tx.log("code.move", code=name, old_parent=_code_name(conn, old_parent), new_parent=new_parent)
 
@@ -385,7 +436,9 @@ class Repository:
             if source_id == target_id:
                 raise ConflictError(f"cannot merge {source!r} into itself")
             if conn.execute(select(t.codes.c.is_group).where(t.codes.c.id == target_id)).scalar():
-                raise ConflictError(f"{target!r} is a group and cannot hold codings", "merge into a codable code")
+                raise ConflictError(
+                    f"{target!r} is a group and cannot hold codings", "merge into a codable code"
+                )
             moved, dropped = _move_codings(conn, source_id, target_id, None)
             conn.execute(update(t.codes).where(t.codes.c.parent_id == source_id).values(parent_id=target_id))
             removed = _load_code_row(conn, source_id)
@@ -406,13 +459,17 @@ class Repository:
             code_id = _code_id(conn, name)
             if _find_code_id(conn, new) is not None:
                 raise ConflictError(f"a code named {new!r} already exists", "choose a new name for the split")
-            owned = set(conn.execute(
-                select(t.codings.c.id).where(t.codings.c.code_id == code_id, t.codings.c.id.in_(ids))
-            ).scalars())
+            owned = set(
+                conn.execute(
+                    select(t.codings.c.id).where(t.codings.c.code_id == code_id, t.codings.c.id.in_(ids))
+                ).scalars()
+            )
             strays = [i for i in ids if i not in owned]
             if strays:
-                raise NotFoundError(f"codings {strays} are not codings of {name!r}",
-                                    f"list them with: qualcode codings PROJECT --code {name!r}")
+                raise NotFoundError(
+                    f"codings {strays} are not codings of {name!r}",
+                    f"list them with: qualcode codings PROJECT --code {name!r}",
+                )
             parent = conn.execute(select(t.codes.c.parent_id).where(t.codes.c.id == code_id)).scalar()
             new_id = _insert_code(conn, Code(name=new, parent=_code_name(conn, parent)))
             moved, _dropped = _move_codings(conn, code_id, new_id, ids)
@@ -433,7 +490,9 @@ class Repository:
             code_id = _code_id(conn, name)
             if conn.execute(select(t.codes.c.id).where(t.codes.c.parent_id == code_id)).first():
                 raise ConflictError(f"code {name!r} has sub-codes", "move or delete its sub-codes first")
-            rows = [dict(r._mapping) for r in conn.execute(_coding_query().where(t.codings.c.code_id == code_id))]
+            rows = [
+                dict(r._mapping) for r in conn.execute(_coding_query().where(t.codings.c.code_id == code_id))
+            ]
             if rows and not with_codings:
                 raise ConflictError(
                     f"code {name!r} has {len(rows)} codings",
@@ -456,8 +515,15 @@ class Repository:
 
     # -- codings ----------------------------------------------------------------------------------
 
-    def add_codings(self, items: Sequence[NewCoding], acting_coder: str | None, *, create_codes: bool,
-                    action: str = "coding.add", **log: Any) -> tuple[list[Coding], list[str]]:
+    def add_codings(
+        self,
+        items: Sequence[NewCoding],
+        acting_coder: str | None,
+        *,
+        create_codes: bool,
+        action: str = "coding.add",
+        **log: Any,
+    ) -> tuple[list[Coding], list[str]]:
         """Store codings in one transaction; an existing identical coding is kept, not doubled.
 
         Returns:
@@ -485,29 +551,47 @@ class Repository:
                 if item.span.end > length:
                     raise ConflictError(
                         f"span [{item.span.start}, {item.span.end}) runs past the end of {item.transcript!r} "
-                        f"({length} characters)", "check the start and end offsets")
+                        f"({length} characters)",
+                        "check the start and end offsets",
+                    )
                 if item.code not in code_ids:
                     found = _find_code_id(conn, item.code)
                     if found is None:
                         if not create_codes:
-                            raise NotFoundError(f"no code named {item.code!r}",
-                                                "add it to the codebook, or list codes: qualcode codebook show")
+                            raise NotFoundError(
+                                f"no code named {item.code!r}",
+                                "add it to the codebook, or list codes: qualcode codebook show",
+                            )
                         found = _insert_code(conn, Code(name=item.code))
                         created.append(item.code)
                     elif conn.execute(select(t.codes.c.is_group).where(t.codes.c.id == found)).scalar():
-                        raise ConflictError(f"{item.code!r} is a group of codes and cannot be applied",
-                                            "apply one of its sub-codes")
+                        raise ConflictError(
+                            f"{item.code!r} is a group of codes and cannot be applied",
+                            "apply one of its sub-codes",
+                        )
                     code_ids[item.code] = found
                 coder_id = _coder_id(conn, item.coder)
-                key = and_(t.codings.c.transcript_id == tid, t.codings.c.code_id == code_ids[item.code],
-                           t.codings.c.coder_id == coder_id, t.codings.c.start == item.span.start,
-                           t.codings.c.end == item.span.end)
+                key = and_(
+                    t.codings.c.transcript_id == tid,
+                    t.codings.c.code_id == code_ids[item.code],
+                    t.codings.c.coder_id == coder_id,
+                    t.codings.c.start == item.span.start,
+                    t.codings.c.end == item.span.end,
+                )
                 existing = conn.execute(select(t.codings.c.id).where(key)).scalar()
                 if existing is None:
-                    existing = conn.execute(insert(t.codings).values(
-                        transcript_id=tid, code_id=code_ids[item.code], coder_id=coder_id,
-                        start=item.span.start, end=item.span.end, origin=item.origin.value, created_at=now(),
-                    )).inserted_primary_key[0]
+                    existing = _insert_id(
+                        conn,
+                        insert(t.codings).values(
+                            transcript_id=tid,
+                            code_id=code_ids[item.code],
+                            coder_id=coder_id,
+                            start=item.span.start,
+                            end=item.span.end,
+                            origin=item.origin.value,
+                            created_at=now(),
+                        ),
+                    )
                     added_ids.append(existing)
                 stored.append(_one_coding(conn, existing))
             if added_ids or created:
@@ -520,8 +604,11 @@ class Repository:
         with self.write(coder) as tx:
             conn = tx.conn
             query = _coding_query().where(
-                t.transcripts.c.name == transcript, t.codes.c.name == code, t.coders.c.name == coder,
-                t.codings.c.start == span.start, t.codings.c.end == span.end,
+                t.transcripts.c.name == transcript,
+                t.codes.c.name == code,
+                t.coders.c.name == coder,
+                t.codings.c.start == span.start,
+                t.codings.c.end == span.end,
             )
             row = conn.execute(query).first()
             if row is None:
@@ -545,7 +632,9 @@ class Repository:
         for attr, value in flt.attributes:
             query = query.where(
                 t.transcripts.c.case_id.in_(
-                    select(t.attributes.c.case_id).where(t.attributes.c.name == attr, t.attributes.c.value == value)
+                    select(t.attributes.c.case_id).where(
+                        t.attributes.c.name == attr, t.attributes.c.value == value
+                    )
                 )
             )
         query = query.order_by(t.transcripts.c.name, t.codings.c.start, t.codings.c.end, t.codes.c.name)
@@ -564,10 +653,17 @@ class Repository:
             elif target is MemoTarget.CODING and target_name is not None:
                 _one_coding(conn, int(target_name))
             stamp = now()
-            memo_id = conn.execute(insert(t.memos).values(
-                target=target.value, target_name=target_name, coder_id=tx.coder_id, text=text,
-                created_at=stamp, updated_at=stamp,
-            )).inserted_primary_key[0]
+            memo_id = _insert_id(
+                conn,
+                insert(t.memos).values(
+                    target=target.value,
+                    target_name=target_name,
+                    coder_id=tx.coder_id,
+                    text=text,
+                    created_at=stamp,
+                    updated_at=stamp,
+                ),
+            )
             tx.log("memo.add", memo_id=memo_id, target=target.value, target_name=target_name)
         return Memo(memo_id, target, target_name, coder, text, stamp, stamp)
 
@@ -575,11 +671,19 @@ class Repository:
         with self.read() as conn:
             rows = conn.execute(
                 select(t.memos, t.coders.c.name.label("author"))
-                .join(t.coders, t.memos.c.coder_id == t.coders.c.id).order_by(t.memos.c.id)
+                .join(t.coders, t.memos.c.coder_id == t.coders.c.id)
+                .order_by(t.memos.c.id)
             )
             return [
-                Memo(r.id, MemoTarget(r.target), r.target_name, r.author, r.text,
-                     _aware(r.created_at), _aware(r.updated_at))
+                Memo(
+                    r.id,
+                    MemoTarget(r.target),
+                    r.target_name,
+                    r.author,
+                    r.text,
+                    _aware(r.created_at),
+                    _aware(r.updated_at),
+                )
                 for r in rows
             ]
 
@@ -597,15 +701,32 @@ class Repository:
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables, for ``qualcode stats``."""
-        tables = {"transcripts": t.transcripts, "turns": t.turns, "segments": t.segments, "cases": t.cases,
-                  "codes": t.codes, "codings": t.codings, "coders": t.coders, "memos": t.memos,
-                  "events": t.events}
+        tables = {
+            "transcripts": t.transcripts,
+            "turns": t.turns,
+            "segments": t.segments,
+            "cases": t.cases,
+            "codes": t.codes,
+            "codings": t.codings,
+            "coders": t.coders,
+            "memos": t.memos,
+            "events": t.events,
+        }
         with self.read() as conn:
-            return {name: conn.execute(select(func.count()).select_from(tbl)).scalar_one()
-                    for name, tbl in tables.items()}
+            return {
+                name: conn.execute(select(func.count()).select_from(tbl)).scalar_one()
+                for name, tbl in tables.items()
+            }
 
 
 # -- helpers (all run inside an open connection) --------------------------------------------------
+
+
+def _insert_id(conn: Connection, statement: Any) -> int:
+    """Run an INSERT and return the new row's id."""
+    key = conn.execute(statement).inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def _get_meta(conn: Connection, key: str) -> str | None:
@@ -621,21 +742,23 @@ def _set_meta(conn: Connection, key: str, value: str) -> None:
 def _coder_id(conn: Connection, name: str) -> int:
     found = conn.execute(select(t.coders.c.id).where(t.coders.c.name == name)).scalar()
     if found is None:
-        found = conn.execute(insert(t.coders).values(name=name)).inserted_primary_key[0]
+        found = _insert_id(conn, insert(t.coders).values(name=name))
     return int(found)
 
 
 def _case_id(conn: Connection, name: str) -> int:
     found = conn.execute(select(t.cases.c.id).where(t.cases.c.name == name)).scalar()
     if found is None:
-        found = conn.execute(insert(t.cases).values(name=name)).inserted_primary_key[0]
+        found = _insert_id(conn, insert(t.cases).values(name=name))
     return int(found)
 
 
 def _transcript_id(conn: Connection, name: str) -> int:
     found = conn.execute(select(t.transcripts.c.id).where(t.transcripts.c.name == name)).scalar()
     if found is None:
-        raise NotFoundError(f"no transcript named {name!r}", "list them with: qualcode transcripts list PROJECT")
+        raise NotFoundError(
+            f"no transcript named {name!r}", "list them with: qualcode transcripts list PROJECT"
+        )
     return int(found)
 
 
@@ -660,10 +783,16 @@ def _code_name(conn: Connection, code_id: int | None) -> str | None:
 
 def _code_values(code: Code) -> dict[str, Any]:
     return {
-        "name": code.name, "is_group": code.group, "definition": code.definition,
-        "include": list(code.include), "exclude": list(code.exclude), "examples": list(code.examples),
-        "keywords": list(code.keywords), "patterns": list(code.patterns),
-        "colour": code.colour, "hotkey": code.hotkey,
+        "name": code.name,
+        "is_group": code.group,
+        "definition": code.definition,
+        "include": list(code.include),
+        "exclude": list(code.exclude),
+        "examples": list(code.examples),
+        "keywords": list(code.keywords),
+        "patterns": list(code.patterns),
+        "colour": code.colour,
+        "hotkey": code.hotkey,
     }
 
 
@@ -673,8 +802,10 @@ _EDITABLE = {"definition", "include", "exclude", "examples", "keywords", "patter
 def _code_values_partial(changes: dict[str, Any]) -> dict[str, Any]:
     unknown = set(changes) - _EDITABLE
     if unknown:
-        raise ConflictError(f"cannot change {', '.join(sorted(unknown))} this way",
-                            "rename, move, merge or split the code instead")
+        raise ConflictError(
+            f"cannot change {', '.join(sorted(unknown))} this way",
+            "rename, move, merge or split the code instead",
+        )
     return {k: list(v) if k in _LIST_FIELDS else v for k, v in changes.items()}
 
 
@@ -683,9 +814,9 @@ def _insert_code(conn: Connection, code: Code) -> int:
     parent_id = _code_id(conn, code.parent) if code.parent else None
     if _find_code_id(conn, code.name) is not None:
         raise ConflictError(f"a code named {code.name!r} already exists")
-    return int(conn.execute(insert(t.codes).values(
-        **_code_values(code), parent_id=parent_id, position=position
-    )).inserted_primary_key[0])
+    return int(
+        _insert_id(conn, insert(t.codes).values(**_code_values(code), parent_id=parent_id, position=position))
+    )
 
 
 def _load_code_row(conn: Connection, code_id: int) -> dict[str, Any]:
@@ -698,9 +829,17 @@ def _load_codes(conn: Connection) -> list[Code]:
     names = {r.id: r.name for r in rows}
     codes = [
         Code(
-            name=r.name, parent=names.get(r.parent_id), group=bool(r.is_group), definition=r.definition,
-            include=tuple(r.include), exclude=tuple(r.exclude), examples=tuple(r.examples),
-            keywords=tuple(r.keywords), patterns=tuple(r.patterns), colour=r.colour, hotkey=r.hotkey,
+            name=r.name,
+            parent=names.get(r.parent_id),
+            group=bool(r.is_group),
+            definition=r.definition,
+            include=tuple(r.include),
+            exclude=tuple(r.exclude),
+            examples=tuple(r.examples),
+            keywords=tuple(r.keywords),
+            patterns=tuple(r.patterns),
+            colour=r.colour,
+            hotkey=r.hotkey,
         )
         for r in rows
     ]
@@ -708,18 +847,27 @@ def _load_codes(conn: Connection) -> list[Code]:
 
 
 def _rename_memo_target(conn: Connection, target: MemoTarget, old: str, new: str) -> None:
-    conn.execute(update(t.memos).where(t.memos.c.target == target.value, t.memos.c.target_name == old)
-                 .values(target_name=new))
+    conn.execute(
+        update(t.memos)
+        .where(t.memos.c.target == target.value, t.memos.c.target_name == old)
+        .values(target_name=new)
+    )
 
 
 def _coding_query() -> Any:
     return (
         select(
-            t.codings.c.id, t.codings.c.start, t.codings.c.end, t.codings.c.origin, t.codings.c.created_at,
-            t.transcripts.c.name.label("transcript"), t.codes.c.name.label("code"),
+            t.codings.c.id,
+            t.codings.c.start,
+            t.codings.c.end,
+            t.codings.c.origin,
+            t.codings.c.created_at,
+            t.transcripts.c.name.label("transcript"),
+            t.codes.c.name.label("code"),
             t.coders.c.name.label("coder"),
-            func.substr(t.transcripts.c.text, t.codings.c.start + 1, t.codings.c.end - t.codings.c.start)
-            .label("text"),
+            func.substr(
+                t.transcripts.c.text, t.codings.c.start + 1, t.codings.c.end - t.codings.c.start
+            ).label("text"),
         )
         .join(t.transcripts, t.codings.c.transcript_id == t.transcripts.c.id)
         .join(t.codes, t.codings.c.code_id == t.codes.c.id)
@@ -729,8 +877,14 @@ def _coding_query() -> Any:
 
 def _row_to_coding(r: Any) -> Coding:
     return Coding(
-        id=r.id, transcript=r.transcript, span=Span(r.start, r.end), code=r.code, coder=r.coder,
-        created_at=_aware(r.created_at), origin=Origin(r.origin), text=r.text,
+        id=r.id,
+        transcript=r.transcript,
+        span=Span(r.start, r.end),
+        code=r.code,
+        coder=r.coder,
+        created_at=_aware(r.created_at),
+        origin=Origin(r.origin),
+        text=r.text,
     )
 
 
@@ -742,8 +896,15 @@ def _one_coding(conn: Connection, coding_id: int) -> Coding:
 
 
 def _coding_payload(c: Coding) -> dict[str, Any]:
-    return {"id": c.id, "transcript": c.transcript, "start": c.span.start, "end": c.span.end,
-            "code": c.code, "coder": c.coder, "origin": c.origin.value}
+    return {
+        "id": c.id,
+        "transcript": c.transcript,
+        "start": c.span.start,
+        "end": c.span.end,
+        "code": c.code,
+        "coder": c.coder,
+        "origin": c.origin.value,
+    }
 
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
@@ -760,10 +921,15 @@ def _move_codings(
     moved: list[int] = []
     dropped: list[dict[str, Any]] = []
     for row in list(conn.execute(query)):
-        twin = conn.execute(select(t.codings.c.id).where(
-            t.codings.c.code_id == target_id, t.codings.c.transcript_id == row.transcript_id,
-            t.codings.c.coder_id == row.coder_id, t.codings.c.start == row.start, t.codings.c.end == row.end,
-        )).first()
+        twin = conn.execute(
+            select(t.codings.c.id).where(
+                t.codings.c.code_id == target_id,
+                t.codings.c.transcript_id == row.transcript_id,
+                t.codings.c.coder_id == row.coder_id,
+                t.codings.c.start == row.start,
+                t.codings.c.end == row.end,
+            )
+        ).first()
         if twin is None:
             conn.execute(update(t.codings).where(t.codings.c.id == row.id).values(code_id=target_id))
             moved.append(row.id)

@@ -21,5 +21,7 @@ def pattern_problems(codebook: Codebook) -> list[Problem]:
                 matcher.add(code.name, [pattern])
             except (MatchPatternError, ValueError, TypeError) as exc:
                 detail = " ".join(str(exc).split())[:200]
-                problems.append(Problem(code.line, f"code {code.name!r}: pattern {number} is invalid: {detail}"))
+                problems.append(
+                    Problem(code.line, f"code {code.name!r}: pattern {number} is invalid: {detail}")
+                )
     return problems

@@ -29,8 +29,10 @@ def load_pipeline(name: str = BLANK) -> Any:
     try:
         nlp = spacy.load(name, exclude=["ner", "lemmatizer", "textcat", "textcat_multilabel"])
     except OSError as exc:
-        raise QualcodeError(f"spaCy pipeline {name!r} is not installed",
-                            f"install it with pip, or segment with the default ({BLANK})") from exc
+        raise QualcodeError(
+            f"spaCy pipeline {name!r} is not installed",
+            f"install it with pip, or segment with the default ({BLANK})",
+        ) from exc
     if not (nlp.has_pipe("parser") or nlp.has_pipe("senter") or nlp.has_pipe("sentencizer")):
         nlp.add_pipe("sentencizer")
     return nlp
@@ -49,10 +51,15 @@ def _chunks(parsed: ParsedTranscript) -> Iterable[tuple[int, int, str]]:
         yield turn.index, start + last, body[last:]
 
 
-def segment_many(parsed_list: Sequence[ParsedTranscript], nlp: Any, batch_size: int = 256) -> list[list[Segment]]:
+def segment_many(
+    parsed_list: Sequence[ParsedTranscript], nlp: Any, batch_size: int = 256
+) -> list[list[Segment]]:
     """Segments (sentences within turns) for several transcripts, running spaCy over them in one stream."""
-    chunks = [(i, turn, offset, body) for i, parsed in enumerate(parsed_list)
-              for turn, offset, body in _chunks(parsed)]
+    chunks = [
+        (i, turn, offset, body)
+        for i, parsed in enumerate(parsed_list)
+        for turn, offset, body in _chunks(parsed)
+    ]
     result: list[list[Segment]] = [[] for _ in parsed_list]
     docs = nlp.pipe((body for *_, body in chunks), batch_size=batch_size)
     for (i, turn, offset, body), doc in zip(chunks, docs, strict=True):

@@ -27,8 +27,11 @@ def _span() -> list[sa.Column]:
 
 def upgrade() -> None:
     when = sa.DateTime(timezone=True)
-    op.create_table("meta", sa.Column("key", sa.String(100), primary_key=True),
-                    sa.Column("value", sa.Text, nullable=False))
+    op.create_table(
+        "meta",
+        sa.Column("key", sa.String(100), primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+    )
     op.create_table("coders", _id(), sa.Column("name", sa.String(200), nullable=False, unique=True))
     op.create_table("cases", _id(), sa.Column("name", sa.String(200), nullable=False, unique=True))
     op.create_table(
@@ -38,7 +41,8 @@ def upgrade() -> None:
         sa.Column("value", sa.Text, nullable=False),
     )
     op.create_table(
-        "transcripts", _id(),
+        "transcripts",
+        _id(),
         sa.Column("name", sa.String(300), nullable=False, unique=True),
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
@@ -48,7 +52,9 @@ def upgrade() -> None:
         sa.Column("imported_at", when, nullable=False),
     )
     op.create_table(
-        "turns", _id(), _fk("transcript_id", "transcripts.id", "CASCADE"),
+        "turns",
+        _id(),
+        _fk("transcript_id", "transcripts.id", "CASCADE"),
         sa.Column("idx", sa.Integer, nullable=False),
         sa.Column("speaker", sa.String(300), nullable=False),
         *_span(),
@@ -56,26 +62,32 @@ def upgrade() -> None:
         sa.UniqueConstraint("transcript_id", "idx"),
     )
     op.create_table(
-        "segments", _id(), _fk("transcript_id", "transcripts.id", "CASCADE"),
+        "segments",
+        _id(),
+        _fk("transcript_id", "transcripts.id", "CASCADE"),
         sa.Column("idx", sa.Integer, nullable=False),
         sa.Column("turn_idx", sa.Integer, nullable=False),
         *_span(),
         sa.UniqueConstraint("transcript_id", "idx"),
     )
     op.create_table(
-        "codes", _id(),
+        "codes",
+        _id(),
         sa.Column("name", sa.String(300), nullable=False, unique=True),
         _fk("parent_id", "codes.id", "RESTRICT", nullable=True),
         sa.Column("position", sa.Integer, nullable=False),
         sa.Column("is_group", sa.Boolean, nullable=False),
         sa.Column("definition", sa.Text, nullable=False),
-        *[sa.Column(name, sa.JSON, nullable=False)
-          for name in ("include", "exclude", "examples", "keywords", "patterns")],
+        *[
+            sa.Column(name, sa.JSON, nullable=False)
+            for name in ("include", "exclude", "examples", "keywords", "patterns")
+        ],
         sa.Column("colour", sa.String(7)),
         sa.Column("hotkey", sa.String(1), unique=True),
     )
     op.create_table(
-        "codings", _id(),
+        "codings",
+        _id(),
         _fk("transcript_id", "transcripts.id", "CASCADE"),
         _fk("code_id", "codes.id", "RESTRICT"),
         _fk("coder_id", "coders.id", "RESTRICT"),
@@ -87,7 +99,8 @@ def upgrade() -> None:
     op.create_index("ix_codings_code", "codings", ["code_id"])
     op.create_index("ix_codings_transcript_span", "codings", ["transcript_id", "start"])
     op.create_table(
-        "memos", _id(),
+        "memos",
+        _id(),
         sa.Column("target", sa.String(20), nullable=False),
         sa.Column("target_name", sa.String(300)),
         _fk("coder_id", "coders.id", "RESTRICT"),
@@ -96,7 +109,8 @@ def upgrade() -> None:
         sa.Column("updated_at", when, nullable=False),
     )
     op.create_table(
-        "events", _id(),
+        "events",
+        _id(),
         sa.Column("at", when, nullable=False),
         _fk("coder_id", "coders.id", "RESTRICT", nullable=True),
         sa.Column("action", sa.String(100), nullable=False),
@@ -105,6 +119,17 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("events", "memos", "codings", "codes", "segments", "turns", "transcripts",
-                  "attributes", "cases", "coders", "meta"):
+    for table in (
+        "events",
+        "memos",
+        "codings",
+        "codes",
+        "segments",
+        "turns",
+        "transcripts",
+        "attributes",
+        "cases",
+        "coders",
+        "meta",
+    ):
         op.drop_table(table)
