@@ -130,10 +130,11 @@ def import_(
                     bar.n = event.done
                     bar.set_postfix_str(event.current, refresh=True)
                 else:
+                    # Reported as soon as it is committed, so an interrupted import shows what it kept.
                     results.append(event)
-        for result in results:
-            name = f" as {result.name}" if result.status == "imported" else ""
-            click.echo(f"{result.status:9} {result.path}{name}: {result.message}")
+                    name = f" as {event.name}" if event.status == "imported" else ""
+                    with bar.external_write_mode():
+                        click.echo(f"{event.status:9} {event.path}{name}: {event.message}")
         imported = sum(r.status == "imported" for r in results)
         refused = sum(r.status == "refused" for r in results)
         skipped = len(results) - imported - refused

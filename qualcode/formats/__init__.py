@@ -20,6 +20,7 @@ class TranscriptFormat:
     description: str
     extensions: tuple[str, ...]
     parse: Callable[[bytes, str], ParsedTranscript]
+    parse_text: Callable[[str, str], ParsedTranscript] | None = None  # for formats that are text
 
 
 TRANSCRIPT_FORMATS: dict[str, TranscriptFormat] = {
@@ -30,12 +31,19 @@ TRANSCRIPT_FORMATS: dict[str, TranscriptFormat] = {
             "plain text or Markdown with Name: speaker labels (Rev too)",
             text.EXTENSIONS,
             text.parse,
+            text.parse_text,
         ),
         TranscriptFormat(
-            otter.NAME, "Otter.ai text export (Name  0:13 lines)", otter.EXTENSIONS, otter.parse
+            otter.NAME,
+            "Otter.ai text export (Name  0:13 lines)",
+            otter.EXTENSIONS,
+            otter.parse,
+            otter.parse_text,
         ),
-        TranscriptFormat(webvtt.NAME, "WebVTT captions (Zoom, Teams)", webvtt.EXTENSIONS, webvtt.parse),
-        TranscriptFormat(subrip.NAME, "SRT subtitles", subrip.EXTENSIONS, subrip.parse),
+        TranscriptFormat(
+            webvtt.NAME, "WebVTT captions (Zoom, Teams)", webvtt.EXTENSIONS, webvtt.parse, webvtt.parse_text
+        ),
+        TranscriptFormat(subrip.NAME, "SRT subtitles", subrip.EXTENSIONS, subrip.parse, subrip.parse_text),
         TranscriptFormat(
             word.NAME, "Word .docx (paragraph per turn, or a speaker table)", word.EXTENSIONS, word.parse
         ),
@@ -44,22 +52,30 @@ TRANSCRIPT_FORMATS: dict[str, TranscriptFormat] = {
 }
 
 
-def detect_format(path: Path, data: bytes) -> TranscriptFormat:
-    """The format of a transcript file, from its extension and, for text files, its content."""
+def _without_reading(path: Path, data: bytes) -> TranscriptFormat | None:
+    """The format when the extension or the file's first bytes settle it; None for text of some kind."""
     suffix = path.suffix.lower()
     for fmt in TRANSCRIPT_FORMATS.values():
-        if suffix in fmt.extensions and fmt.name not in ("text",):
+        if fmt.name != "text" and suffix in fmt.extensions:
             return fmt
     if data.lstrip()[:5].startswith(b"%PDF-"):
         return TRANSCRIPT_FORMATS["pdf"]
     if data[:4] == b"PK\x03\x04":
         return TRANSCRIPT_FORMATS["docx"]
-    content = decode_text(data, str(path))
-    if webvtt.sniff(content):
+    return None
+
+
+def _by_content(text: str) -> TranscriptFormat:
+    if webvtt.sniff(text):
         return TRANSCRIPT_FORMATS["vtt"]
-    if otter.sniff(content):
+    if otter.sniff(text):
         return TRANSCRIPT_FORMATS["otter"]
     return TRANSCRIPT_FORMATS["text"]
+
+
+def detect_format(path: Path, data: bytes) -> TranscriptFormat:
+    """The format of a transcript file, from its extension and, for text files, its content."""
+    return _without_reading(path, data) or _by_content(decode_text(data, str(path)))
 
 
 def parse_transcript(path: Path, data: bytes, format_name: str = "auto") -> ParsedTranscript:
@@ -69,14 +85,20 @@ def parse_transcript(path: Path, data: bytes, format_name: str = "auto") -> Pars
         InputError: for an unknown format name or a file the format cannot read.
     """
     if format_name == "auto":
-        fmt = detect_format(path, data)
+        fmt = _without_reading(path, data)
+        if fmt is None:
+            text = decode_text(data, str(path))  # decoded once, for telling layouts apart and for parsing
+            fmt = _by_content(text)
+            assert fmt.parse_text is not None
+            parsed = fmt.parse_text(text, str(path))
+        else:
+            parsed = fmt.parse(data, str(path))
     elif format_name in TRANSCRIPT_FORMATS:
-        fmt = TRANSCRIPT_FORMATS[format_name]
+        parsed = TRANSCRIPT_FORMATS[format_name].parse(data, str(path))
     else:
         raise InputError(
-            f"unknown format {format_name!r}", f"use one of: auto, {', '.join(TRANSCRIPT_FORMATS)}"
+            f"{path}: unknown format {format_name!r}", f"use one of: auto, {', '.join(TRANSCRIPT_FORMATS)}"
         )
-    parsed = fmt.parse(data, str(path))
     if not parsed.turns:
         raise InputError(f"{path}: no transcript text found", "check that the file holds the interview")
     return parsed

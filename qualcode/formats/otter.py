@@ -28,4 +28,8 @@ def _match_header(line: str, where: str) -> LabelMatch | None:
 
 def parse(data: bytes, filename: str) -> ParsedTranscript:
     """Parse an Otter.ai transcript export."""
-    return build_turns(decode_text(data, filename), NAME, filename, _match_header)
+    return parse_text(decode_text(data, filename), filename)
+
+
+def parse_text(text: str, filename: str) -> ParsedTranscript:
+    return build_turns(text, NAME, filename, _match_header, trust_all=True)

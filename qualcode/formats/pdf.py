@@ -53,7 +53,8 @@ def _body_lines(pages: list[str]) -> list[str]:
     """All pages' lines without running headers, footers, page numbers or paragraph numbers."""
     page_lines = [[_clean(line) for line in page.split("\n")] for page in pages]
     page_lines = [[line for line in lines if line] for lines in page_lines]
-    # A line that opens or closes most pages (digits aside) is a running header or footer.
+    # A line that opens or closes most pages (digits aside) is a running header or footer; on a two-page
+    # PDF that means both pages.
     edges: Counter[str] = Counter()
     for lines in page_lines:
         for line in {*lines[:2], *lines[-2:]}:
@@ -61,7 +62,7 @@ def _body_lines(pages: list[str]) -> list[str]:
                 match_label(line, "") is None
             ):  # a page often starts with a speaker; that is talk, not a header
                 edges[re.sub(r"\d+", "#", line)] += 1
-    repeated = {key for key, n in edges.items() if len(pages) > 2 and n >= max(2, len(pages) * 0.6)}
+    repeated = {key for key, n in edges.items() if n >= max(2, len(pages) * 0.6)}
     out: list[str] = []
     for lines in page_lines:
         for i, line in enumerate(lines):

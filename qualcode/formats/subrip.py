@@ -19,9 +19,12 @@ _TIMING = re.compile(
 
 def parse(data: bytes, filename: str) -> ParsedTranscript:
     """Parse an SRT file into speaker turns."""
+    return parse_text(decode_text(data, filename), filename)
+
+
+def parse_text(text: str, filename: str) -> ParsedTranscript:
     import srt
 
-    text = decode_text(data, filename)
     check_timings(text, filename, _TIMING, "00:01:02,500 --> 00:01:04,000")
     try:
         subtitles = list(srt.parse(text))

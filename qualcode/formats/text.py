@@ -12,4 +12,8 @@ EXTENSIONS = (".txt", ".md", ".markdown", ".text")
 
 def parse(data: bytes, filename: str) -> ParsedTranscript:
     """Parse a speaker-labelled text transcript."""
-    return build_turns(decode_text(data, filename), NAME, filename)
+    return parse_text(decode_text(data, filename), filename)
+
+
+def parse_text(text: str, filename: str) -> ParsedTranscript:
+    return build_turns(text, NAME, filename)

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 from qualcode.errors import InputError
 from qualcode.model import ParsedTranscript, Span, Turn
@@ -41,6 +42,7 @@ class LabelMatch:
     speaker: str
     time: float | None
     rest_offset: int  # where the words after the label start, within the line
+    time_error: str | None = None  # a malformed timestamp: an error only if the label names a speaker
 
 
 def parse_timestamp(raw: str, where: str) -> float:
@@ -63,8 +65,8 @@ def parse_timestamp(raw: str, where: str) -> float:
 def match_label(line: str, where: str) -> LabelMatch | None:
     """The speaker label at the start of ``line``, if it has one.
 
-    Raises:
-        InputError: if the label carries a malformed timestamp.
+    A malformed timestamp is noted in ``time_error`` rather than raised: ``Meeting (2:30pm):`` in the
+    middle of a turn is talk, and only a label that turns out to name a speaker makes it an error.
     """
     stripped = line.lstrip()
     indent = len(line) - len(stripped)
@@ -72,14 +74,18 @@ def match_label(line: str, where: str) -> LabelMatch | None:
     if m is not None:
         name = m.group("name").strip()
         time: float | None = None
+        error: str | None = None
         for raw in (m.group("lead_ts"), m.group("paren")):
             if raw is None:
                 continue
             if _LOOKS_LIKE_TS.match(raw.strip()) or re.search(_TS, raw):
-                time = parse_timestamp(raw, where)
+                try:
+                    time = parse_timestamp(raw, where)
+                except InputError as exc:
+                    error = exc.message
             else:
                 name = f"{name} ({raw.strip()})"
-        return LabelMatch(name, time, indent + m.start("rest"))
+        return LabelMatch(name, time, indent + m.start("rest"), error)
     b = _BRACKET.match(stripped)
     if b is not None:
         return LabelMatch(b.group("name").strip(), None, indent + b.start("rest"))
@@ -87,9 +93,14 @@ def match_label(line: str, where: str) -> LabelMatch | None:
 
 
 def trusted_speakers(labels: list[str]) -> set[str]:
-    """Labels that really name speakers: used at least twice, or a common interview role."""
+    """Labels that really name speakers: used twice or more, a common interview role, or a slip for one.
+
+    A one-off ``Particpant:`` among ``Participant:`` labels is a typo to keep as a turn, unlike a one-off
+    ``Note:``; the names must be nearly the same (a difflib similarity of 0.85 or more).
+    """
     counts = Counter(labels)
-    return {name for name, n in counts.items() if n >= 2 or _ROLE_WORDS.match(name)}
+    trusted = {name for name, n in counts.items() if n >= 2 or _ROLE_WORDS.match(name)}
+    return trusted | {name for name in counts if get_close_matches(name, trusted, n=1, cutoff=0.85)}
 
 
 def build_turns(
@@ -97,6 +108,7 @@ def build_turns(
     source_format: str,
     filename: str,
     matcher: Callable[[str, str], LabelMatch | None] = match_label,
+    trust_all: bool = False,
 ) -> ParsedTranscript:
     """Split normalised text into speaker turns.
 
@@ -108,6 +120,8 @@ def build_turns(
         source_format: Format name recorded with the transcript.
         filename: For messages.
         matcher: Finds a label at the start of a line; the default knows the common text layouts.
+        trust_all: Take every label the matcher finds, even one used once: for layouts that talk cannot
+            be mistaken for (Otter's ``Name  0:13`` lines), where a one-off speaker is still a speaker.
     """
     lines = text.split("\n")
     offsets = []
@@ -120,8 +134,14 @@ def build_turns(
         label = matcher(line, f"{filename}:{number + 1}")
         if label is not None:
             found.append((number, label))
-    speakers = trusted_speakers([label.speaker for _, label in found])
+    names = [label.speaker for _, label in found]
+    speakers = set(names) if trust_all else trusted_speakers(names)
     labelled = {number: label for number, label in found if label.speaker in speakers}
+    for label in labelled.values():
+        if label.time_error is not None:
+            raise InputError(
+                label.time_error, "timestamps look like 01:02:03, 1:02 or 00:01:02.500; fix it or remove it"
+            )
     if not labelled:
         return ParsedTranscript(
             text,

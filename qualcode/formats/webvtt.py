@@ -24,10 +24,12 @@ def sniff(text: str) -> bool:
 def check_timings(text: str, filename: str, timing: re.Pattern[str], example: str) -> None:
     """Refuse a caption file with a malformed cue timing line, naming the line.
 
-    The caption libraries skip such cues silently, which would drop talk from the transcript.
+    The caption libraries skip such cues silently, which would drop talk from the transcript. A line that
+    starts with a digit and has an arrow (``00:01.000 -> 00:02.000`` too) is meant as a timing.
     """
     for number, line in enumerate(text.split("\n"), start=1):
-        if "-->" in line and not timing.match(line.strip()):
+        meant_as_timing = "-->" in line or (line.lstrip()[:1].isdigit() and "->" in line)
+        if meant_as_timing and not timing.match(line.strip()):
             raise InputError(
                 f"{filename}:{number}: malformed cue timing {line.strip()!r}",
                 f"timings look like {example}; fix the line and import again",
@@ -35,13 +37,13 @@ def check_timings(text: str, filename: str, timing: re.Pattern[str], example: st
 
 
 def merge_cues(cues: list[tuple[str, str, float]], filename: str) -> list[tuple[str, str, float | None]]:
-    """Give each cue its speaker (a ``Name:`` prefix overrides) and join consecutive cues of one speaker."""
+    """Give each cue its speaker (the voice tag, else a ``Name:`` prefix) and join one speaker's consecutive cues."""
     parts: list[tuple[str, str, float | None]] = []
-    for speaker, words, start in cues:
+    for speaker, cue_text, start in cues:
+        words = " ".join(cue_text.split())  # joined first: a label only matches within one line
         label = match_label(words, filename)
         if label is not None and not speaker:
             speaker, words = label.speaker, words[label.rest_offset :]
-        words = " ".join(words.split())
         if parts and parts[-1][0] == speaker:
             parts[-1] = (speaker, parts[-1][1] + " " + words, parts[-1][2])
         else:
@@ -51,9 +53,12 @@ def merge_cues(cues: list[tuple[str, str, float]], filename: str) -> list[tuple[
 
 def parse(data: bytes, filename: str) -> ParsedTranscript:
     """Parse a WebVTT file into speaker turns."""
+    return parse_text(decode_text(data, filename), filename)
+
+
+def parse_text(text: str, filename: str) -> ParsedTranscript:
     import webvtt
 
-    text = decode_text(data, filename)
     if not sniff(text):
         raise InputError(
             f"{filename}:1: not a WebVTT file (it does not start with WEBVTT)",

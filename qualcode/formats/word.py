@@ -12,6 +12,7 @@ from qualcode.model import ParsedTranscript
 
 NAME = "docx"
 EXTENSIONS = (".docx",)
+_HEADINGS = {"speaker", "name", "who", "time", "text", "words", "transcript", "utterance"}
 
 
 def parse(data: bytes, filename: str) -> ParsedTranscript:
@@ -65,8 +66,10 @@ def _paragraph_text(paragraph: Any) -> str:
 def _table_turns(table: Any) -> list[str]:
     """Rows of a transcript table: the first cell names the speaker, the last holds the words."""
     out: list[str] = []
-    for row in table.rows:
+    for number, row in enumerate(table.rows):
         cells = [c.text.strip() for c in row.cells]
+        if number == 0 and all(c.lower().rstrip(":") in _HEADINGS for c in cells if c):
+            continue  # a heading row (Speaker | Text) names the columns; it is no one's turn
         if len(cells) >= 2 and cells[0] and cells[-1]:
             out.append(f"{cells[0].rstrip(':')}: {' '.join(cells[-1].split())}")
         elif any(cells):

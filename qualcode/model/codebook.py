@@ -7,8 +7,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-# Keys the workbench binds itself (moving, selecting, picker, memo, undo, quit, ...); a code cannot take them.
-RESERVED_HOTKEYS = frozenset("jkvcmnuqhlsy")
+# Keys the workbench binds itself (moving, selecting, picker, memo, undo, quit, search, help);
+# a code cannot take them. Other letters, lower and upper case, are free.
+RESERVED_HOTKEYS = frozenset("jkvcmnuqhlsyJKNV?/")
 COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 # Okabe-Ito first (safe for colour-blind readers), then further distinct hues, for codes with no colour.
 DEFAULT_PALETTE = (

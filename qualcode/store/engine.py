@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError
 
 from qualcode.errors import ProjectFileError
@@ -107,6 +107,25 @@ def create_project_store(path: Path) -> Engine:
     return engine
 
 
+def _probe(path: Path) -> tuple[int, set[str], str | None]:
+    """The file's application id, table names and recorded revision, read without the engine.
+
+    The engine's connections switch the file to WAL; a file that turns out not to be ours (or to be from a
+    newer qualcode) must be left exactly as it was, so it is read through a plain connection first.
+    """
+    connection = sqlite3.connect(path)
+    try:
+        app_id = int(connection.execute("PRAGMA application_id").fetchone()[0])
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        revision = None
+        if "alembic_version" in tables:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = None if row is None else str(row[0])
+    finally:
+        connection.close()
+    return app_id, tables, revision
+
+
 def open_project_store(path: Path) -> Engine:
     """Open an existing project file, upgrading an older schema in place.
 
@@ -120,32 +139,33 @@ def open_project_store(path: Path) -> Engine:
             f"{path}: not a qualcode project (not an SQLite file)",
             "check the file name; projects are made with `qualcode init`",
         )
+    try:
+        app_id, tables, current = _probe(path)
+    except sqlite3.Error as exc:
+        raise ProjectFileError(
+            f"{path}: cannot be read as a project ({exc.args[0]})",
+            "the file may be damaged; restore it from a backup",
+        ) from exc
+    if app_id != APPLICATION_ID or "alembic_version" not in tables:
+        raise ProjectFileError(
+            f"{path}: not a qualcode project",
+            "it is an SQLite file of another program; projects are made with `qualcode init`",
+        )
+    known, _head = _known_revisions()
+    if current is not None and current not in known:
+        raise ProjectFileError(
+            f"{path}: made by a newer qualcode (schema {current})",
+            "upgrade qualcode (pip install -U qualcode) to open it; the file was not changed",
+        )
     engine = sqlite_engine(path)
     try:
-        with engine.connect() as conn:
-            app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
-            tables = set(inspect(conn).get_table_names())
+        migrate(engine)
     except (DatabaseError, sqlite3.DatabaseError) as exc:
         engine.dispose()
         raise ProjectFileError(
             f"{path}: cannot be read as a project ({exc.args[0]})",
             "the file may be damaged; restore it from a backup",
         ) from exc
-    if app_id != APPLICATION_ID or "alembic_version" not in tables:
-        engine.dispose()
-        raise ProjectFileError(
-            f"{path}: not a qualcode project",
-            "it is an SQLite file of another program; projects are made with `qualcode init`",
-        )
-    known, _head = _known_revisions()
-    current = schema_version(engine)
-    if current is not None and current not in known:
-        engine.dispose()
-        raise ProjectFileError(
-            f"{path}: made by a newer qualcode (schema {current})",
-            "upgrade qualcode (pip install -U qualcode) to open it; the file was not changed",
-        )
-    migrate(engine)
     return engine
 
 

@@ -360,6 +360,8 @@ class Repository:
                     conn.execute(
                         update(t.codes).where(t.codes.c.name == stored.name).values(**_code_values(code))
                     )
+                    # The file may spell the name in another case; memos on the code follow it.
+                    _rename_memo_target(conn, MemoTarget.CODE, stored.name, code.name)
                     updated.append(code.name)
                 else:
                     conn.execute(insert(t.codes).values(**_code_values(code), position=position))
@@ -413,11 +415,8 @@ class Repository:
             code_id = _code_id(conn, name)
             parent_id = _code_id(conn, new_parent) if new_parent else None
             # Refuse to hang a code below its own descendant.
-            cursor = parent_id
-            while cursor is not None:
-                if cursor == code_id:
-                    raise ConflictError(f"cannot move {name!r} below {new_parent!r}: that is inside {name!r}")
-                cursor = conn.execute(select(t.codes.c.parent_id).where(t.codes.c.id == cursor)).scalar()
+            if parent_id is not None and (parent_id == code_id or _is_below(conn, parent_id, code_id)):
+                raise ConflictError(f"cannot move {name!r} below {new_parent!r}: that is inside {name!r}")
             old_parent = conn.execute(select(t.codes.c.parent_id).where(t.codes.c.id == code_id)).scalar()
             conn.execute(update(t.codes).where(t.codes.c.id == code_id).values(parent_id=parent_id))
             tx.log("code.move", code=name, old_parent=_code_name(conn, old_parent), new_parent=new_parent)
@@ -439,9 +438,16 @@ class Repository:
                 raise ConflictError(
                     f"{target!r} is a group and cannot hold codings", "merge into a codable code"
                 )
+            # Names as stored: the caller may have typed them in another case, and memos hold stored names.
+            source, target = _code_name(conn, source_id) or source, _code_name(conn, target_id) or target
             moved, dropped = _move_codings(conn, source_id, target_id, None)
-            conn.execute(update(t.codes).where(t.codes.c.parent_id == source_id).values(parent_id=target_id))
             removed = _load_code_row(conn, source_id)
+            if _is_below(conn, target_id, source_id):
+                # The target takes the source's place first, so its old ancestors cannot end up below it.
+                conn.execute(
+                    update(t.codes).where(t.codes.c.id == target_id).values(parent_id=removed["parent_id"])
+                )
+            conn.execute(update(t.codes).where(t.codes.c.parent_id == source_id).values(parent_id=target_id))
             conn.execute(delete(t.codes).where(t.codes.c.id == source_id))
             _rename_memo_target(conn, MemoTarget.CODE, source, target)
             tx.log("code.merge", source=source, target=target, moved=moved, dropped=dropped, removed=removed)
@@ -779,6 +785,18 @@ def _code_name(conn: Connection, code_id: int | None) -> str | None:
         return None
     name: str | None = conn.execute(select(t.codes.c.name).where(t.codes.c.id == code_id)).scalar()
     return name
+
+
+def _is_below(conn: Connection, code_id: int, ancestor_id: int) -> bool:
+    """Whether ``code_id`` lies somewhere under ``ancestor_id`` in the code tree."""
+    seen: set[int] = set()
+    cursor = conn.execute(select(t.codes.c.parent_id).where(t.codes.c.id == code_id)).scalar()
+    while cursor is not None and cursor not in seen:
+        if cursor == ancestor_id:
+            return True
+        seen.add(cursor)
+        cursor = conn.execute(select(t.codes.c.parent_id).where(t.codes.c.id == cursor)).scalar()
+    return False
 
 
 def _code_values(code: Code) -> dict[str, Any]:

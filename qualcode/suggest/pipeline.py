@@ -63,11 +63,32 @@ def segment_many(
     result: list[list[Segment]] = [[] for _ in parsed_list]
     docs = nlp.pipe((body for *_, body in chunks), batch_size=batch_size)
     for (i, turn, offset, body), doc in zip(chunks, docs, strict=True):
-        for sent in doc.sents:
-            piece = body[sent.start_char : sent.end_char]
-            stripped = piece.strip()
-            if not stripped:
-                continue
-            begin = offset + sent.start_char + (len(piece) - len(piece.lstrip()))
-            result[i].append(Segment(len(result[i]), turn, Span(begin, begin + len(stripped))))
+        segments = result[i]
+        for start, end in sentence_bounds(doc, body):
+            segments.append(Segment(len(segments), turn, Span(offset + start, offset + end)))
     return result
+
+
+def sentence_bounds(doc: Any, text: str) -> list[tuple[int, int]]:
+    """Character bounds of each sentence of ``doc``, white space trimmed, empty ones dropped.
+
+    Reads the token arrays directly: building a spaCy Span per sentence costs more than the sentencizer.
+    """
+    if len(doc) == 0:
+        return []
+    from spacy.attrs import IDX, SENT_START
+
+    array = doc.to_array([IDX, SENT_START])
+    starts: list[int] = array[array[:, 1] == 1, 0].tolist()
+    first = int(array[0, 0])
+    if not starts or starts[0] != first:
+        starts.insert(0, first)
+    bounds: list[tuple[int, int]] = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(text)
+        piece = text[start:end]
+        stripped = piece.strip()
+        if stripped:
+            begin = start + len(piece) - len(piece.lstrip())
+            bounds.append((begin, begin + len(stripped)))
+    return bounds

@@ -1,0 +1,115 @@
+"""Import throughput and memory: AnnoMI's 133 transcripts and a generated corpus of about a million words.
+
+Prints words per second, peak memory (RSS high-water mark of this process), and the ratio of import
+throughput to spaCy's own blank tokenizer + sentencizer on the same turns in the same run.
+Goal (issue 2): ratio >= 0.5, peak memory < 500 MB for the million words.
+
+    python benchmarks/import_bench.py [--words 1000000] [--annomi PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from qualcode.formats import parse_transcript
+from qualcode.project import Project
+from qualcode.suggest.pipeline import load_pipeline
+
+REPO = Path(__file__).resolve().parents[1]
+ANNOMI = REPO.parent / "shared" / "data" / "annomi" / "derived" / "txt"
+SPEAKERS = ("Interviewer", "Participant")
+
+
+def peak_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def generate_corpus(folder: Path, total_words: int, words_per_file: int = 2500, seed: int = 7) -> list[Path]:
+    """Write interview-like transcripts built from the demo interviews' vocabulary and sentence lengths."""
+    rng = random.Random(seed)
+    vocabulary = " ".join(p.read_text() for p in sorted((REPO / "transcripts").glob("*.txt"))).split()
+    paths: list[Path] = []
+    written = 0
+    while written < total_words:
+        turns = []
+        file_words = 0
+        speaker = 0
+        while file_words < words_per_file:
+            sentences = []
+            for _ in range(rng.randint(1, 6)):
+                length = rng.randint(4, 25)
+                start = rng.randrange(len(vocabulary) - length)
+                sentence = " ".join(vocabulary[start : start + length]).rstrip(".?!,")
+                sentences.append(sentence[:1].upper() + sentence[1:] + rng.choice(".?."))
+                file_words += length
+            turns.append(f"{SPEAKERS[speaker]}: {' '.join(sentences)}")
+            speaker = 1 - speaker
+        path = folder / f"gen_{len(paths):05d}.txt"
+        path.write_text("\n\n".join(turns) + "\n", encoding="utf-8")
+        paths.append(path)
+        written += file_words
+    return paths
+
+
+def spacy_reference(paths: list[Path]) -> tuple[float, int]:
+    """Seconds for spaCy's blank tokenizer + sentencizer over the same turn texts; and their word count."""
+    load_pipeline.cache_clear()  # a fresh pipeline: the tokenizer's cache must not be warm from the import
+    nlp = load_pipeline()
+    texts = []
+    for path in paths:
+        parsed = parse_transcript(path, path.read_bytes())
+        texts.extend(turn.span.of(parsed.text) for turn in parsed.turns)
+    words = sum(len(t.split()) for t in texts)
+    start = time.perf_counter()
+    for doc in nlp.pipe(texts, batch_size=256):
+        for _ in doc.sents:
+            pass
+    return time.perf_counter() - start, words
+
+
+def run_import(paths: list[Path], label: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Project.init(Path(tmp) / "bench.qualcode")
+        load_pipeline.cache_clear()
+        load_pipeline()  # both sides start with a freshly loaded pipeline
+        start = time.perf_counter()
+        results = project.import_transcripts(paths, coder="bench")
+        seconds = time.perf_counter() - start
+        imported = [r for r in results if r.status == "imported"]
+        words = sum(r.words for r in imported)
+        segments = sum(r.segments for r in imported)
+        project.close()
+    ref_seconds, ref_words = spacy_reference(paths)
+    import_rate = words / seconds
+    ref_rate = ref_words / ref_seconds
+    print(f"[{label}] files={len(paths)} imported={len(imported)} words={words:,} segments={segments:,}")
+    print(f"[{label}] import: {seconds:.2f} s, {import_rate:,.0f} words/s")
+    print(f"[{label}] spaCy blank tokenizer+sentencizer: {ref_seconds:.2f} s, {ref_rate:,.0f} words/s")
+    print(f"[{label}] ratio import/spaCy throughput: {import_rate / ref_rate:.2f} (goal >= 0.5)")
+    print(f"[{label}] peak RSS so far: {peak_rss_mb():.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--words", type=int, default=1_000_000, help="size of the generated corpus")
+    parser.add_argument("--annomi", type=Path, default=ANNOMI, help="folder of AnnoMI .txt transcripts")
+    args = parser.parse_args()
+    if args.annomi.is_dir():
+        run_import(sorted(args.annomi.glob("*.txt")), "annomi")
+    else:
+        print(f"[annomi] skipped: {args.annomi} not found", file=sys.stderr)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = generate_corpus(Path(tmp), args.words)
+        run_import(paths, "generated")
+    print(f"peak RSS of the whole run: {peak_rss_mb():.0f} MB (goal < 500 MB for the million words)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Analyses over a project's codings: frequencies, co-occurrence, agreement (pandas, numpy)."""

@@ -1,0 +1,1 @@
+"""The project store: the only code that speaks SQL (SQLAlchemy Core; SQLite now, PostgreSQL for teams)."""

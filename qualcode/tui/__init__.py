@@ -1,0 +1,1 @@
+"""The Textual workbench: screens, dialogs and widgets over the Project API."""

@@ -1,0 +1,188 @@
+"""The real entry point: help for every command, the demo project, and how errors are reported."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+
+from qualcode.cli import cli
+from qualcode.project import Project
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PEER_ROLES = REPO_ROOT / "codebooks" / "peer-roles.yaml"
+
+
+def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths: list[tuple[str, ...]] = []
+    for name, command in sorted(group.commands.items()):
+        paths.append((*prefix, name))
+        if isinstance(command, click.Group):
+            paths.extend(_command_paths(command, (*prefix, name)))
+    return paths
+
+
+def assert_user_error(result: subprocess.CompletedProcess[str], message: str) -> None:
+    """Exit 1, the message on one line of stderr, then only indented detail lines; no traceback."""
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    first, *rest = result.stderr.splitlines()
+    assert first == f"qualcode: error: {message}"
+    assert all(line.startswith("  ") for line in rest), rest
+
+
+def test_help_for_the_program_and_every_command_exits_0(tmp_path: Path) -> None:
+    paths = [(), *_command_paths(cli)]
+    assert ("codebook", "validate") in paths and ("import-codings",) in paths
+    # Started together: each is a fresh interpreter, and --help must not need the project or spaCy.
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "qualcode", *path, "--help"],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in paths
+    ]
+    for path, process in zip(paths, processes, strict=True):
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 0, (path, err)
+        assert out.startswith(f"Usage: qualcode {' '.join(path)}".rstrip()), (path, out)
+        assert err == ""
+    assert list(tmp_path.iterdir()) == []  # help writes nothing
+
+
+def test_version(qualcode: Any) -> None:
+    from qualcode import __version__
+
+    result = qualcode("--version")
+    assert (result.returncode, result.stdout) == (0, f"qualcode, version {__version__}\n")
+
+
+def test_demo_builds_the_project_then_reopens_it(qualcode: Any, tmp_path: Path) -> None:
+    first = qualcode("demo", "--path", "demo.qualcode")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("demo project: demo.qualcode\n")
+    assert "building demo.qualcode" in first.stderr
+    assert "  P01  employment_model: NHS-employed, role: Peer worker" in first.stdout
+    with Project.open(tmp_path / "demo.qualcode") as project:
+        assert [t.name for t in project.transcripts()] == ["P01", "P02", "P03", "P04", "P05", "P06"]
+        assert all(t.case == t.name and t.segments > 50 for t in project.transcripts())
+        cases = project.cases()
+        assert [c.name for c in cases] == ["P01", "P02", "P03", "P04", "P05", "P06"]
+        assert all({"role", "site"} <= set(c.attributes) for c in cases)
+        assert cases[0].attributes["role"] == "Peer worker"
+        assert {c.attributes["site"] for c in cases} == {"Site A", "Site B"}
+        assert project.codebook() == Project.read_codebook(PEER_ROLES)
+        events = len(project.events())
+    second = qualcode("demo", "--path", "demo.qualcode")
+    assert second.returncode == 0, second.stderr
+    assert "building" not in second.stderr
+    assert second.stdout == first.stdout  # the same project, shown again
+    with Project.open(tmp_path / "demo.qualcode") as project:
+        assert len(project.events()) == events
+
+
+def _not_a_project(folder: Path) -> str:
+    (folder / "notes.txt").write_text("Interviewer: hello\n", encoding="utf-8")
+    return "notes.txt"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("stats", "missing.qualcode"), "missing.qualcode: no such project file"),
+        (("stats", "notes.txt"), "notes.txt: not a qualcode project (not an SQLite file)"),
+        (("init", "notes.txt"), "notes.txt: already exists"),
+        (("codebook", "validate", "nope.yaml"), "nope.yaml: cannot be read (No such file or directory)"),
+    ],
+    ids=["missing-project", "not-a-project", "init-existing", "missing-codebook"],
+)
+def test_user_errors_exit_1_with_one_line(
+    qualcode: Any, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    _not_a_project(tmp_path)
+    assert_user_error(qualcode(*args), message)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # nothing created or changed
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "Interviewer: hello\n"
+
+
+def test_errors_inside_a_project_exit_1(qualcode: Any, project_path: Path, tmp_path: Path) -> None:
+    assert_user_error(
+        qualcode(
+            "code", project_path, "--transcript", "alpha", "--code", "Team", "--start", "13", "--end", "31"
+        ),
+        "'Team' is a group of codes and cannot be applied",
+    )
+    assert_user_error(
+        qualcode("codings", project_path, "-o", "no-such-folder/codings.csv"),
+        "no-such-folder/codings.csv: cannot be written (No such file or directory)",
+    )
+    with Project.open(project_path) as project:
+        assert [t.name for t in project.transcripts()] == ["alpha", "beta"]
+        assert project.codings() == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("no-such-command",),
+        ("code", "study.qualcode", "--transcript", "alpha", "--code", "Hope"),  # neither quote nor offsets
+        ("codings", "study.qualcode", "--where", "role"),
+        ("import",),
+    ],
+    ids=["unknown-command", "code-without-span", "where-without-equals", "missing-argument"],
+)
+def test_usage_errors_exit_2(qualcode: Any, project_path: Path, args: tuple[str, ...]) -> None:
+    result = qualcode(*args)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Usage: qualcode")
+    assert "Error: " in result.stderr
+
+
+def test_codebook_validate_lists_every_problem_with_file_and_line(qualcode: Any, tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text(
+        "codes:\n"
+        "  - name: Hope\n"
+        "    hotkey: p\n"
+        "  - name: Stigma\n"
+        "    hotkey: p\n"
+        "    colour: crimson\n"
+        "  - name: Boundaries\n"
+        "    parent: Limits\n",
+        encoding="utf-8",
+    )
+    result = qualcode("codebook", "validate", "bad.yaml")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "qualcode: error: bad.yaml: 3 problem(s) in the codebook; first: "
+        "bad.yaml:4: code 'Stigma': colour 'crimson' is not #RRGGBB",
+        "  bad.yaml:4: code 'Stigma': colour 'crimson' is not #RRGGBB",
+        "  bad.yaml:4: code 'Stigma': hotkey 'p' already used by 'Hope'",
+        "  bad.yaml:7: code 'Boundaries': unknown parent 'Limits'",
+        "  hint: fix each listed line and validate again",
+    ]
+
+
+def test_codebook_validate_reports_yaml_syntax_with_line_and_column(qualcode: Any, tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text('codes:\n  - name: "Hope\n', encoding="utf-8")
+    result = qualcode("codebook", "validate", "broken.yaml")
+    assert_user_error(result, "broken.yaml:3:1: not valid YAML: found unexpected end of stream")
+
+
+def test_codebook_validate_accepts_the_peer_roles_codebook(qualcode: Any) -> None:
+    result = qualcode("codebook", "validate", PEER_ROLES)
+    assert result.returncode == 0, result.stderr
+    book = Project.read_codebook(PEER_ROLES)
+    codable = sum(not c.group for c in book)
+    assert result.stdout == (
+        f"{PEER_ROLES}: OK, {len(book)} codes ({codable} codable, {len(book) - codable} groups)\n"
+    )

@@ -1,0 +1,117 @@
+"""``qualcode import`` through the real entry point: per-file outcome, exit status, and crash safety."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from qualcode.model import Case
+from qualcode.project import Project
+
+GAMMA = "Interviewer: Who supports you?\nParticipant: My supervisor does. She listens.\n"
+
+
+def test_import_reports_each_file_and_exits_1_when_one_is_refused(
+    qualcode: Any, project_path: Path, tmp_path: Path, tiny_dir: Path
+) -> None:
+    (tmp_path / "gamma.txt").write_text(GAMMA, encoding="utf-8")
+    (tmp_path / "broken.txt").write_bytes(b"Interviewer: hi\x00\x01\nParticipant: hello\n")
+    (tmp_path / "alpha-copy.txt").write_bytes((tiny_dir / "alpha.txt").read_bytes())
+    (tmp_path / "people.csv").write_text(
+        "participant,transcript,role\nP1,alpha,Peer worker\nP3,gamma.txt,Team manager\n", encoding="utf-8"
+    )
+    result = qualcode(
+        "import", project_path, "gamma.txt", "broken.txt", "alpha-copy.txt", "--attributes", "people.csv"
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stdout.splitlines()
+    by_status = {line.split()[0]: line for line in lines[:3]}
+    assert by_status["imported"] == "imported  gamma.txt as gamma: 2 turns, 3 segments"
+    assert (
+        by_status["skipped"]
+        == "skipped   alpha-copy.txt: same content as transcript 'alpha' (already imported)"
+    )
+    # The importer's own words may change; the file is named and called binary.
+    assert by_status["refused"].startswith("refused   broken.txt: broken.txt: ")
+    assert "binary file" in by_status["refused"]
+    assert lines[3:] == ["1 imported, 1 skipped, 1 refused", "attributes for 2 cases; 2 transcripts linked"]
+    with Project.open(project_path) as project:
+        assert [(t.name, t.case, t.turns, t.segments) for t in project.transcripts()] == [
+            ("alpha", "P1", 3, 6),
+            ("beta", None, 2, 3),
+            ("gamma", "P3", 2, 3),
+        ]
+        assert project.transcript("gamma").text == GAMMA
+        assert [s.span.of(GAMMA) for s in project.segments("gamma")] == [
+            "Who supports you?",
+            "My supervisor does.",
+            "She listens.",
+        ]
+        assert project.cases() == [
+            Case("P1", {"role": "Peer worker"}, ("alpha",)),
+            Case("P3", {"role": "Team manager"}, ("gamma",)),
+        ]
+        imports = [e for e in project.events() if e.action == "transcript.import"]
+        assert (imports[-1].coder, imports[-1].payload["name"]) == ("ana", "gamma")
+
+
+TURNS = 120
+
+
+def _interview(number: int) -> str:
+    lines = []
+    for turn in range(TURNS):
+        speaker = "Interviewer" if turn % 2 == 0 else "Participant"
+        lines.append(f"{speaker}: This is turn {turn} of interview {number}. It has two sentences.")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_killed_import_keeps_every_file_it_reported(
+    qualcode: Any, project_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    names = [f"int{n:02}" for n in range(48)]
+    for number, name in enumerate(names):
+        (folder / f"{name}.txt").write_text(_interview(number), encoding="utf-8")
+    process = subprocess.Popen(
+        qualcode.command("import", project_path, *(folder / f"{n}.txt" for n in names)),
+        cwd=tmp_path,
+        env=qualcode.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    reported: list[str] = []
+    try:
+        for line in process.stdout:
+            if line.startswith("imported"):
+                reported.append(line)
+                os.kill(process.pid, signal.SIGKILL)
+                break
+        reported.extend(line for line in process.stdout if line.startswith("imported"))
+    finally:
+        process.kill()
+        process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL  # killed half-way, not finished
+    reported_names = {line.split(" as ")[1].split(":")[0] for line in reported}
+    assert reported_names
+
+    with Project.open(project_path) as project:
+        stored = {t.name: t for t in project.transcripts()}
+        imported = set(stored) - {"alpha", "beta"}
+        assert reported_names <= imported < set(names)
+        for name in imported:
+            number = names.index(name)
+            assert project.transcript(name).text == _interview(number)
+            assert (stored[name].turns, stored[name].segments) == (TURNS, 2 * TURNS)
+            segments = project.segments(name)
+            assert [s.index for s in segments] == list(range(2 * TURNS))
+            assert {s.turn_index for s in segments} == set(range(TURNS))
+        events = [e.payload["name"] for e in project.events() if e.action == "transcript.import"]
+        assert set(events) - {"alpha", "beta"} == imported

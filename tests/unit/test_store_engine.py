@@ -1,0 +1,159 @@
+"""The project file: SQLite durability settings, the recorded schema revision, and refusing foreign files."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from qualcode.errors import ProjectFileError
+from qualcode.project import Project
+from qualcode.store import migrations, schema
+from qualcode.store.engine import APPLICATION_ID, schema_version
+
+MIGRATIONS_HEAD = ScriptDirectory(str(Path(migrations.__file__).parent)).get_current_head()
+
+
+def _pragmas(engine: Engine) -> dict[str, object]:
+    with engine.connect() as conn:
+        return {
+            name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "foreign_keys", "synchronous", "application_id")
+        }
+
+
+def _siblings(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir())
+
+
+def test_new_project_file_has_wal_foreign_keys_and_full_sync(tmp_path: Path) -> None:
+    with Project.init(tmp_path / "new.qualcode") as project:
+        # synchronous 2 is FULL: every commit is synced before the call returns.
+        assert _pragmas(project.repo.engine) == {
+            "journal_mode": "wal",
+            "foreign_keys": 1,
+            "synchronous": 2,
+            "application_id": APPLICATION_ID,
+        }
+
+
+def test_reopened_project_connections_get_the_same_settings(tmp_path: Path) -> None:
+    Project.init(tmp_path / "p.qualcode").close()
+    with Project.open(tmp_path / "p.qualcode") as project:
+        assert _pragmas(project.repo.engine)["synchronous"] == 2
+        assert _pragmas(project.repo.engine)["foreign_keys"] == 1
+        assert _pragmas(project.repo.engine)["journal_mode"] == "wal"
+
+
+def test_new_project_records_the_migrations_head(tmp_path: Path) -> None:
+    path = tmp_path / "new.qualcode"
+    Project.init(path).close()
+    assert MIGRATIONS_HEAD == "0001"
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(MIGRATIONS_HEAD,)]
+    with Project.open(path) as project:
+        assert schema_version(project.repo.engine) == MIGRATIONS_HEAD
+
+
+def test_tables_made_by_the_migrations_match_schema_py(tmp_path: Path) -> None:
+    with Project.init(tmp_path / "new.qualcode") as project, project.repo.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, schema.metadata) == []
+
+
+def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    with Project.init(tmp_path / "new.qualcode") as project:
+        with pytest.raises(IntegrityError), project.repo.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO turns (transcript_id, idx, speaker, start, \"end\") VALUES (999, 0, 'A', 0, 1)"
+            )
+        assert project.stats()["turns"] == 0
+
+
+def test_init_refuses_an_existing_file_and_a_missing_folder(tmp_path: Path) -> None:
+    existing = tmp_path / "notes.qualcode"
+    existing.write_bytes(b"precious")
+    with pytest.raises(ProjectFileError, match="already exists") as caught:
+        Project.init(existing)
+    assert str(existing) in caught.value.message
+    assert existing.read_bytes() == b"precious"
+    with pytest.raises(ProjectFileError, match="no such folder"):
+        Project.init(tmp_path / "missing" / "p.qualcode")
+    assert not (tmp_path / "missing").exists()
+
+
+def _not_sqlite(path: Path) -> None:
+    path.write_text("Interviewer: this is a transcript, not a project\n", encoding="utf-8")
+
+
+def _other_program(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE contacts (name TEXT, phone TEXT)")
+    conn.execute("INSERT INTO contacts VALUES ('Dana', '0123')")
+    conn.commit()
+    conn.close()
+
+
+def _newer_qualcode(path: Path) -> None:
+    Project.init(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (_not_sqlite, "not a qualcode project (not an SQLite file)"),
+        (_other_program, "not a qualcode project"),
+        (_newer_qualcode, "made by a newer qualcode (schema 9999)"),
+    ],
+    ids=["not-sqlite", "other-program", "unknown-revision"],
+)
+def test_open_refuses_foreign_files_and_leaves_them_unchanged(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "study.qualcode"
+    make(path)
+    before, files_before = path.read_bytes(), _siblings(path)
+    with pytest.raises(ProjectFileError) as caught:
+        Project.open(path)
+    assert caught.value.message == f"{path}: {message}"
+    assert caught.value.hint
+    assert path.read_bytes() == before
+    assert _siblings(path) == files_before  # no -wal or -shm left behind
+
+
+def test_open_refuses_a_missing_file_without_creating_it(tmp_path: Path) -> None:
+    path = tmp_path / "missing.qualcode"
+    with pytest.raises(ProjectFileError) as caught:
+        Project.open(path)
+    assert caught.value.message == f"{path}: no such project file"
+    assert caught.value.hint == f"create it with: qualcode init {path}"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_open_refuses_a_damaged_file(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.qualcode"
+    Project.init(path).close()
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # the first page's b-tree, after the header
+    path.write_bytes(bytes(data))
+    with pytest.raises(ProjectFileError) as caught:
+        Project.open(path)
+    assert caught.value.message.startswith(f"{path}: cannot be read as a project")
+
+
+def test_open_accepts_a_copy_and_keeps_its_revision(tiny_template: Path, tmp_path: Path) -> None:
+    path = tmp_path / "copy.qualcode"
+    shutil.copyfile(tiny_template, path)
+    with Project.open(path) as project:
+        assert schema_version(project.repo.engine) == MIGRATIONS_HEAD
+        assert [t.name for t in project.transcripts()] == ["alpha", "beta"]
