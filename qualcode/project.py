@@ -189,29 +189,28 @@ class Project:
         done = 0
         for batch_start in range(0, len(files), IMPORT_BATCH):
             batch = files[batch_start : batch_start + IMPORT_BATCH]
-            parsed: list[tuple[Path, ParsedTranscript, str]] = []
+            # Each file's outcome, in the order given: a result already, or what to segment and store.
+            outcomes: list[FileResult | tuple[Path, ParsedTranscript, str]] = []
             for path in batch:
                 yield ImportProgress(done, len(files), path.name)
                 try:
                     item = self._read_transcript(path, format, max_bytes)
                 except QualcodeError as exc:
-                    done += 1
-                    yield FileResult(path, "refused", exc.message)
-                    continue
-                if isinstance(item, FileResult):
-                    done += 1
-                    yield item
-                else:
-                    parsed.append((path, *item))
-            if not parsed:
-                continue
-            if nlp is None:
+                    item = FileResult(path, "refused", exc.message)
+                outcomes.append(item if isinstance(item, FileResult) else (path, *item))
+            to_store = [o for o in outcomes if not isinstance(o, FileResult)]
+            if to_store and nlp is None:
                 nlp = load_pipeline(pipeline or self.repo.get_meta("pipeline") or BLANK)
-            segmented = segment_many([p for _, p, _ in parsed], nlp)
-            for (path, transcript, digest), segments in zip(parsed, segmented, strict=True):
-                yield ImportProgress(done, len(files), path.name)
+            segmented = iter(segment_many([p for _, p, _ in to_store], nlp) if to_store else [])
+            for outcome in outcomes:
+                if isinstance(outcome, FileResult):
+                    result = outcome
+                else:
+                    path, transcript, digest = outcome
+                    yield ImportProgress(done, len(files), path.name)
+                    result = self._store_transcript(path, transcript, digest, next(segmented), coder)
                 done += 1
-                yield self._store_transcript(path, transcript, digest, segments, coder)
+                yield result
         yield ImportProgress(done, len(files), "")
 
     def import_transcripts(self, paths: Sequence[str | Path], **options: Any) -> list[FileResult]:
@@ -407,7 +406,8 @@ class Project:
     def move_code(self, name: str, new_parent: str | None, coder: str | None = None) -> None:
         self.repo.move_code(name, new_parent, coder)
 
-    def merge_codes(self, source: str, target: str, coder: str | None = None) -> int:
+    def merge_codes(self, source: str, target: str, coder: str | None = None) -> tuple[int, int]:
+        """Merge ``source`` into ``target``; returns (codings moved, twins dropped)."""
         return self.repo.merge_codes(source, target, coder)
 
     def split_code(self, name: str, new: str, coding_ids: Iterable[int], coder: str | None = None) -> int:

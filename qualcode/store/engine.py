@@ -60,14 +60,14 @@ def _alembic_config(connection: Any) -> Any:
 
 
 def _known_revisions() -> tuple[set[str], str]:
-    from alembic.script import ScriptDirectory
+    """The revisions this qualcode knows and its head, read from the migration file names.
 
-    from qualcode.store import migrations
-
-    script = ScriptDirectory(str(Path(migrations.__file__).parent))
-    head = script.get_current_head()
-    assert head is not None
-    return {rev.revision for rev in script.walk_revisions()}, head
+    Migrations are numbered files (``0001_initial.py``, ``0002_....py``) whose revision is the number, in a
+    straight line; reading names avoids loading Alembic on every open. A test checks this against Alembic.
+    """
+    versions = Path(__file__).parent / "migrations" / "versions"
+    known = {p.name.split("_", 1)[0] for p in versions.glob("[0-9][0-9][0-9][0-9]_*.py")}
+    return known, max(known)
 
 
 def schema_version(engine: Engine) -> str | None:
@@ -158,6 +158,8 @@ def open_project_store(path: Path) -> Engine:
             "upgrade qualcode (pip install -U qualcode) to open it; the file was not changed",
         )
     engine = sqlite_engine(path)
+    if current == _head:
+        return engine
     try:
         migrate(engine)
     except (DatabaseError, sqlite3.DatabaseError) as exc:

@@ -421,13 +421,13 @@ class Repository:
             conn.execute(update(t.codes).where(t.codes.c.id == code_id).values(parent_id=parent_id))
             tx.log("code.move", code=name, old_parent=_code_name(conn, old_parent), new_parent=new_parent)
 
-    def merge_codes(self, source: str, target: str, coder: str | None) -> int:
+    def merge_codes(self, source: str, target: str, coder: str | None) -> tuple[int, int]:
         """Move every coding of ``source`` to ``target`` and delete ``source``.
 
         A coding that ``target`` already has for the same span and coder is not doubled.
 
         Returns:
-            How many codings moved.
+            How many codings moved, and how many were dropped as twins of codings the target had.
         """
         with self.write(coder) as tx:
             conn = tx.conn
@@ -451,7 +451,7 @@ class Repository:
             conn.execute(delete(t.codes).where(t.codes.c.id == source_id))
             _rename_memo_target(conn, MemoTarget.CODE, source, target)
             tx.log("code.merge", source=source, target=target, moved=moved, dropped=dropped, removed=removed)
-            return len(moved) + len(dropped)
+            return len(moved), len(dropped)
 
     def split_code(self, name: str, new: str, coding_ids: Iterable[int], coder: str | None) -> int:
         """Make a new sibling code and move the listed codings of ``name`` to it.
@@ -630,7 +630,7 @@ class Repository:
         if flt.transcripts:
             query = query.where(t.transcripts.c.name.in_(flt.transcripts))
         if flt.codes:
-            query = query.where(t.codes.c.name.in_(flt.codes))
+            query = query.where(func.lower(t.codes.c.name).in_([c.lower() for c in flt.codes]))
         if flt.coders:
             query = query.where(t.coders.c.name.in_(flt.coders))
         if flt.origins:

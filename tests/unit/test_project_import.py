@@ -105,9 +105,9 @@ def test_progress_counts_every_file(tmp_path: Path) -> None:
     with Project.init(tmp_path / "p.qualcode") as project:
         events = list(project.iter_import(files))
     results = [e for e in events if isinstance(e, FileResult)]
-    assert [(r.status, r.message) for r in results] == [
-        ("refused", f"{files[1]}: no such file"),
+    assert [(r.status, r.message) for r in results] == [  # in the order the files were given
         ("imported", "3 turns, 6 segments"),
+        ("refused", f"{files[1]}: no such file"),
     ]
     progress = [e for e in events if isinstance(e, ImportProgress)]
     assert progress[-1] == ImportProgress(2, 2, "")

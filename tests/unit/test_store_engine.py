@@ -157,3 +157,15 @@ def test_open_accepts_a_copy_and_keeps_its_revision(tiny_template: Path, tmp_pat
     with Project.open(path) as project:
         assert schema_version(project.repo.engine) == MIGRATIONS_HEAD
         assert [t.name for t in project.transcripts()] == ["alpha", "beta"]
+
+
+def test_revisions_read_from_file_names_match_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from qualcode.store import migrations
+    from qualcode.store.engine import _known_revisions
+
+    script = ScriptDirectory(str(Path(migrations.__file__).parent))
+    known, head = _known_revisions()
+    assert known == {rev.revision for rev in script.walk_revisions()}
+    assert head == script.get_current_head()

@@ -1,0 +1,123 @@
+"""What every command shares: the group, options, opening a project, error and table output."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from qualcode import __version__
+from qualcode.errors import QualcodeError
+
+F = TypeVar("F", bound=Callable[..., Any])
+CODER_ENV = "QUALCODE_CODER"
+
+
+def _default_coder() -> str:
+    try:
+        return os.environ.get(CODER_ENV) or getpass.getuser()
+    except Exception:  # no user name on this system
+        return "coder"
+
+
+def fail(exc: QualcodeError) -> None:
+    """Print a user error as one line, the listed problems, and a hint; exit with status 1."""
+    click.echo(f"qualcode: error: {exc.message}", err=True)
+    for problem in exc.problems[:50]:
+        click.echo(f"  {problem}", err=True)
+    if len(exc.problems) > 50:
+        click.echo(f"  ... and {len(exc.problems) - 50} more", err=True)
+    if exc.hint:
+        click.echo(f"  hint: {exc.hint}", err=True)
+    sys.exit(1)
+
+
+class Group(click.Group):
+    """A group whose commands report QualcodeError as a message, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QualcodeError as exc:
+            fail(exc)
+
+
+project_argument = click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+coder_option = click.option(
+    "--coder",
+    default=_default_coder,
+    show_default=f"${CODER_ENV} or your user name",
+    help="Who is doing this (recorded in the project's log).",
+)
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[Any]:
+    from qualcode.project import Project
+
+    with Project.open(path) as project:
+        yield project
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="qualcode")
+def cli() -> None:
+    """qualcode: code interview transcripts against a codebook, in the terminal.
+
+    A project is one file (e.g. study.qualcode). Start with `qualcode init study.qualcode`, then
+    `qualcode import study.qualcode transcripts/*.txt`, or try `qualcode demo`.
+    """
+
+
+# -- output ---------------------------------------------------------------------------------------
+
+
+def emit(header: list[str], rows: list[list[Any]], fmt: str, output: Path | None = None) -> None:
+    """Write rows as an aligned table, CSV with a header row, or JSON records."""
+    if fmt == "json":
+        text = (
+            json.dumps(
+                [dict(zip(header, row, strict=True)) for row in rows],
+                indent=2,
+                ensure_ascii=False,
+                default=str,
+            )
+            + "\n"
+        )
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        text = buffer.getvalue()
+    else:
+        text = _table(header, rows)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from qualcode.project import write_text_atomically
+
+        write_text_atomically(output, text)
+        click.echo(f"wrote {len(rows)} rows to {output}", err=True)
+
+
+def _table(header: list[str], rows: list[list[Any]], max_width: int = 60) -> str:
+    cells = [[_cell(v, max_width) for v in row] for row in [header, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value: Any, max_width: int) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= max_width else text[: max_width - 3] + "..."

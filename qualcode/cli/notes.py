@@ -1,0 +1,109 @@
+"""Memos, the change log and the project's figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qualcode.cli.common import cli, coder_option, emit, opened, project_argument
+
+
+@cli.command()
+@project_argument
+@click.argument("text")
+@click.option("--transcript", help="Attach to this transcript.")
+@click.option("--code", "code_name", help="Attach to this code.")
+@click.option("--coding", type=int, help="Attach to this coding id.")
+@coder_option
+def memo(
+    project: Path, text: str, transcript: str | None, code_name: str | None, coding: int | None, coder: str
+) -> None:
+    """Write a memo on the project, a transcript, a code or a coding."""
+    from qualcode.model import MemoTarget
+
+    targets = [
+        (MemoTarget.TRANSCRIPT, transcript),
+        (MemoTarget.CODE, code_name),
+        (MemoTarget.CODING, None if coding is None else str(coding)),
+    ]
+    chosen = [(k, v) for k, v in targets if v is not None]
+    if len(chosen) > 1:
+        raise click.UsageError("attach a memo to one thing at a time")
+    target, name = chosen[0] if chosen else (MemoTarget.PROJECT, None)
+    with opened(project) as proj:
+        saved = proj.add_memo(text, coder=coder, target=target, target_name=name)
+        click.echo(f"memo {saved.id} saved on {target.value}{' ' + name if name else ''}")
+
+
+@cli.command()
+@project_argument
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
+def memos(project: Path, fmt: str) -> None:
+    """List memos."""
+    with opened(project) as proj:
+        rows = [
+            [
+                m.id,
+                m.target.value,
+                m.target_name or "",
+                m.author,
+                m.updated_at.isoformat(timespec="seconds"),
+                m.text,
+            ]
+            for m in proj.memos()
+        ]
+        emit(["id", "target", "on", "author", "updated", "text"], rows, fmt)
+
+
+@cli.command()
+@project_argument
+@click.option("--limit", default=30, show_default=True, help="How many of the latest changes.")
+def log(project: Path, limit: int) -> None:
+    """Show the latest changes: who did what, when."""
+    with opened(project) as proj:
+        for ev in proj.events(limit):
+            summary = {k: v for k, v in ev.payload.items() if not isinstance(v, list | dict)}
+            click.echo(
+                f"{ev.id:6} {ev.at.isoformat(timespec='seconds')} {ev.coder or '-':12} {ev.action:18} "
+                + " ".join(f"{k}={v}" for k, v in summary.items())
+            )
+
+
+@cli.command()
+@project_argument
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def stats(project: Path, fmt: str) -> None:
+    """Show what the project holds: transcripts, words, segments, cases, codes, codings."""
+    with opened(project) as proj:
+        figures = proj.stats()
+        if fmt == "json":
+            click.echo(json.dumps(figures, indent=2))
+            return
+        print_stats(figures)
+
+
+def print_stats(figures: dict[str, Any]) -> None:
+    for key in (
+        "transcripts",
+        "words",
+        "turns",
+        "segments",
+        "cases",
+        "codes",
+        "codings",
+        "coders",
+        "memos",
+        "events",
+    ):
+        click.echo(f"{key:12} {figures[key]:>9,}")
+    if figures["codings_by_coder"]:
+        click.echo(
+            "codings by coder: " + ", ".join(f"{k} {v}" for k, v in figures["codings_by_coder"].items())
+        )
+    for name, count in list(figures["codings_by_code"].items())[:15]:
+        click.echo(f"  {count:6}  {name}")
