@@ -34,7 +34,7 @@ from qualcode.model import (
     TranscriptSummary,
 )
 from qualcode.store.engine import create_project_store, open_project_store
-from qualcode.store.repository import NewCoding, Repository
+from qualcode.store.repository import NewCoding, NewTranscript, Repository
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -199,18 +199,16 @@ class Project:
                     item = FileResult(path, "refused", exc.message)
                 outcomes.append(item if isinstance(item, FileResult) else (path, *item))
             to_store = [o for o in outcomes if not isinstance(o, FileResult)]
-            if to_store and nlp is None:
-                nlp = load_pipeline(pipeline or self.repo.get_meta("pipeline") or BLANK)
-            segmented = iter(segment_many([p for _, p, _ in to_store], nlp) if to_store else [])
+            stored: dict[Path, FileResult] = {}
+            if to_store:
+                if nlp is None:
+                    nlp = load_pipeline(pipeline or self.repo.get_meta("pipeline") or BLANK)
+                yield ImportProgress(done, len(files), "segmenting")
+                segmented = segment_many([p for _, p, _ in to_store], nlp)
+                stored = self._store_batch(to_store, segmented, coder)
             for outcome in outcomes:
-                if isinstance(outcome, FileResult):
-                    result = outcome
-                else:
-                    path, transcript, digest = outcome
-                    yield ImportProgress(done, len(files), path.name)
-                    result = self._store_transcript(path, transcript, digest, next(segmented), coder)
                 done += 1
-                yield result
+                yield outcome if isinstance(outcome, FileResult) else stored[outcome[0]]
         yield ImportProgress(done, len(files), "")
 
     def import_transcripts(self, paths: Sequence[str | Path], **options: Any) -> list[FileResult]:
@@ -232,36 +230,34 @@ class Project:
         digest = content_hash(parsed.text)
         twin = self.repo.transcript_name_for_hash(digest)
         if twin is not None:
-            return FileResult(
-                path, "skipped", f"same content as transcript {twin!r} (already imported)", twin
-            )
+            return FileResult(path, "skipped", f"same content as transcript {twin!r}, already imported", twin)
         return parsed, digest
 
-    def _store_transcript(
-        self, path: Path, parsed: ParsedTranscript, digest: str, segments: list[Segment], coder: str | None
-    ) -> FileResult:
-        name = path.stem
-        try:
-            self.repo.add_transcript(
-                name=name,
-                parsed=parsed,
-                content_hash=digest,
-                source_name=path.name,
-                segments=segments,
-                coder=coder,
-            )
-        except ConflictError as exc:
-            status = "skipped" if "same content" in exc.message else "refused"
-            return FileResult(path, status, exc.message + (f" ({exc.hint})" if exc.hint else ""), name)
-        return FileResult(
-            path,
-            "imported",
-            f"{len(parsed.turns)} turns, {len(segments)} segments",
-            name,
-            len(parsed.turns),
-            len(segments),
-            len(parsed.text.split()),
-        )
+    def _store_batch(
+        self,
+        items: list[tuple[Path, ParsedTranscript, str]],
+        segmented: list[list[tuple[int, int, int]]],
+        coder: str | None,
+    ) -> dict[Path, FileResult]:
+        """Store a batch in one commit; each file is stored whole or refused alone."""
+        new = [
+            NewTranscript(path.stem, parsed, digest, path.name, segments)
+            for (path, parsed, digest), segments in zip(items, segmented, strict=True)
+        ]
+        outcomes = self.repo.add_transcripts(new, coder)
+        results: dict[Path, FileResult] = {}
+        for (path, parsed, _), item, refusal in zip(items, new, outcomes, strict=True):
+            if refusal is not None:
+                status = "skipped" if "same content" in refusal.message else "refused"
+                hint = f" ({refusal.hint})" if refusal.hint else ""
+                results[path] = FileResult(path, status, refusal.message + hint, item.name)
+            else:
+                turns, segments = len(parsed.turns), len(item.segments)
+                results[path] = FileResult(
+                    path, "imported", f"{turns} turns, {segments} segments", item.name,
+                    turns, segments, len(parsed.text.split()),
+                )  # fmt: skip
+        return results
 
     def transcripts(self) -> list[TranscriptSummary]:
         return self.repo.transcript_summaries()

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
@@ -54,6 +55,17 @@ class NewCoding:
     code: str
     coder: str
     origin: Origin = Origin.MANUAL
+
+
+@dataclass(frozen=True, slots=True)
+class NewTranscript:
+    """A parsed, segmented transcript to store; segments are (turn index, start, end) in text order."""
+
+    name: str
+    parsed: ParsedTranscript
+    content_hash: str
+    source_name: str
+    segments: Sequence[tuple[int, int, int]]
 
 
 @dataclass
@@ -108,83 +120,37 @@ class Repository:
             ).scalar()
             return name
 
-    def add_transcript(
-        self,
-        *,
-        name: str,
-        parsed: ParsedTranscript,
-        content_hash: str,
-        source_name: str,
-        segments: Sequence[Segment],
-        coder: str | None,
-    ) -> None:
-        """Store a transcript with its turns and segments, all or nothing.
+    def add_transcripts(
+        self, items: Sequence[NewTranscript], coder: str | None
+    ) -> list[ConflictError | None]:
+        """Store several transcripts in one commit, each all or nothing (a savepoint per transcript).
+
+        One commit (one disk sync) for a batch keeps imports fast; a transcript that clashes is rolled
+        back alone. Nothing is visible, or reported stored, before the commit returns.
+
+        Returns:
+            Per item, None when stored, or the ConflictError that refused it (same name or same content).
+        """
+        outcomes: list[ConflictError | None] = []
+        with self.write(coder) as tx:
+            for item in items:
+                try:
+                    with tx.conn.begin_nested():
+                        _insert_transcript(tx, item)
+                    outcomes.append(None)
+                except ConflictError as exc:
+                    outcomes.append(exc)
+        return outcomes
+
+    def add_transcript(self, item: NewTranscript, coder: str | None) -> None:
+        """Store one transcript with its turns and segments, all or nothing.
 
         Raises:
             ConflictError: if the name or the content is already in the project.
         """
-        with self.write(coder) as tx:
-            conn = tx.conn
-            clash = conn.execute(
-                select(t.transcripts.c.name, t.transcripts.c.content_hash).where(
-                    (t.transcripts.c.name == name) | (t.transcripts.c.content_hash == content_hash)
-                )
-            ).first()
-            if clash is not None:
-                if clash.content_hash == content_hash:
-                    raise ConflictError(f"same content as transcript {clash.name!r}, already imported")
-                raise ConflictError(
-                    f"a transcript named {name!r} already exists",
-                    f"rename one: qualcode transcripts rename PROJECT {name} NEW-NAME",
-                )
-            transcript_id = _insert_id(
-                conn,
-                insert(t.transcripts).values(
-                    name=name,
-                    text=parsed.text,
-                    content_hash=content_hash,
-                    source_name=source_name,
-                    source_format=parsed.source_format,
-                    imported_at=now(),
-                ),
-            )
-            if parsed.turns:
-                conn.execute(
-                    insert(t.turns),
-                    [
-                        {
-                            "transcript_id": transcript_id,
-                            "idx": turn.index,
-                            "speaker": turn.speaker,
-                            "start": turn.span.start,
-                            "end": turn.span.end,
-                            "time": turn.time,
-                        }
-                        for turn in parsed.turns
-                    ],
-                )
-            if segments:
-                conn.execute(
-                    insert(t.segments),
-                    [
-                        {
-                            "transcript_id": transcript_id,
-                            "idx": seg.index,
-                            "turn_idx": seg.turn_index,
-                            "start": seg.span.start,
-                            "end": seg.span.end,
-                        }
-                        for seg in segments
-                    ],
-                )
-            tx.log(
-                "transcript.import",
-                name=name,
-                source=source_name,
-                format=parsed.source_format,
-                turns=len(parsed.turns),
-                segments=len(segments),
-            )
+        outcome = self.add_transcripts([item], coder)[0]
+        if outcome is not None:
+            raise outcome
 
     def rename_transcript(self, old: str, new: str, coder: str | None) -> None:
         with self.write(coder) as tx:
@@ -726,6 +692,76 @@ class Repository:
 
 
 # -- helpers (all run inside an open connection) --------------------------------------------------
+
+
+def _bulk_insert(conn: Connection, table: Any, rows: list[tuple[Any, ...]], columns: tuple[str, ...]) -> None:
+    """Insert many rows through the driver's executemany, skipping per-row parameter processing.
+
+    The statement is compiled for the connection's dialect, so the same call serves SQLite and PostgreSQL.
+    """
+    if not rows:
+        return
+    sql, order = _compiled_insert(conn.dialect, table, columns)
+    if order is not None:
+        conn.exec_driver_sql(sql, [tuple(row[i] for i in order) for row in rows])
+    else:
+        conn.exec_driver_sql(sql, [dict(zip(columns, row, strict=True)) for row in rows])
+
+
+@lru_cache(maxsize=32)
+def _compiled_insert(dialect: Any, table: Any, columns: tuple[str, ...]) -> tuple[str, list[int] | None]:
+    """The INSERT for ``columns`` in the dialect's own parameter style, and the column order if positional."""
+    compiled = insert(table).values({c: None for c in columns}).compile(dialect=dialect)
+    order = [columns.index(name) for name in compiled.positiontup or ()] if compiled.positional else None
+    return str(compiled), order
+
+
+def _insert_transcript(tx: _Tx, item: NewTranscript) -> None:
+    conn = tx.conn
+    clash = conn.execute(
+        select(t.transcripts.c.name, t.transcripts.c.content_hash).where(
+            (t.transcripts.c.name == item.name) | (t.transcripts.c.content_hash == item.content_hash)
+        )
+    ).first()
+    if clash is not None:
+        if clash.content_hash == item.content_hash:
+            raise ConflictError(f"same content as transcript {clash.name!r}, already imported")
+        raise ConflictError(
+            f"a transcript named {item.name!r} already exists",
+            f"rename one: qualcode transcripts rename PROJECT {item.name} NEW-NAME",
+        )
+    parsed = item.parsed
+    transcript_id = _insert_id(
+        conn,
+        insert(t.transcripts).values(
+            name=item.name,
+            text=parsed.text,
+            content_hash=item.content_hash,
+            source_name=item.source_name,
+            source_format=parsed.source_format,
+            imported_at=now(),
+        ),
+    )
+    _bulk_insert(
+        conn,
+        t.turns,
+        [(transcript_id, u.index, u.speaker, u.span.start, u.span.end, u.time) for u in parsed.turns],
+        ("transcript_id", "idx", "speaker", "start", "end", "time"),
+    )
+    _bulk_insert(
+        conn,
+        t.segments,
+        [(transcript_id, i, turn, start, end) for i, (turn, start, end) in enumerate(item.segments)],
+        ("transcript_id", "idx", "turn_idx", "start", "end"),
+    )
+    tx.log(
+        "transcript.import",
+        name=item.name,
+        source=item.source_name,
+        format=parsed.source_format,
+        turns=len(parsed.turns),
+        segments=len(item.segments),
+    )
 
 
 def _insert_id(conn: Connection, statement: Any) -> int:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from qualcode.errors import QualcodeError
-from qualcode.model import ParsedTranscript, Segment, Span
+from qualcode.model import ParsedTranscript
 
 BLANK = "blank:en"
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -53,19 +53,22 @@ def _chunks(parsed: ParsedTranscript) -> Iterable[tuple[int, int, str]]:
 
 def segment_many(
     parsed_list: Sequence[ParsedTranscript], nlp: Any, batch_size: int = 256
-) -> list[list[Segment]]:
-    """Segments (sentences within turns) for several transcripts, running spaCy over them in one stream."""
+) -> list[list[tuple[int, int, int]]]:
+    """Segments (sentences within turns) for several transcripts, running spaCy over them in one stream.
+
+    Returns:
+        Per transcript, its segments as (turn index, start, end) in text order: plain tuples, because an
+        import makes hundreds of thousands and they go straight to the store.
+    """
     chunks = [
         (i, turn, offset, body)
         for i, parsed in enumerate(parsed_list)
         for turn, offset, body in _chunks(parsed)
     ]
-    result: list[list[Segment]] = [[] for _ in parsed_list]
+    result: list[list[tuple[int, int, int]]] = [[] for _ in parsed_list]
     docs = nlp.pipe((body for *_, body in chunks), batch_size=batch_size)
     for (i, turn, offset, body), doc in zip(chunks, docs, strict=True):
-        segments = result[i]
-        for start, end in sentence_bounds(doc, body):
-            segments.append(Segment(len(segments), turn, Span(offset + start, offset + end)))
+        result[i].extend((turn, offset + start, offset + end) for start, end in sentence_bounds(doc, body))
     return result
 
 

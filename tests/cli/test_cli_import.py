@@ -33,7 +33,7 @@ def test_import_reports_each_file_and_exits_1_when_one_is_refused(
     assert by_status["imported"] == "imported  gamma.txt as gamma: 2 turns, 3 segments"
     assert (
         by_status["skipped"]
-        == "skipped   alpha-copy.txt: same content as transcript 'alpha' (already imported)"
+        == "skipped   alpha-copy.txt: same content as transcript 'alpha', already imported"
     )
     # The importer's own words may change; the file is named and called binary.
     assert by_status["refused"].startswith("refused   broken.txt: broken.txt: ")

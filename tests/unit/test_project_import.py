@@ -123,7 +123,7 @@ def test_the_same_content_twice_is_skipped_by_hash(tmp_path: Path) -> None:
         project.import_transcripts([original])
         later = project.import_transcripts([copy, crlf, original])
         assert [(r.status, r.name) for r in later] == [("skipped", "alpha")] * 3
-        assert later[0].message == "same content as transcript 'alpha' (already imported)"
+        assert later[0].message == "same content as transcript 'alpha', already imported"
         # Two copies inside one batch: the second one is skipped too.
         fresh = _write(tmp_path, "gamma.txt", "Interviewer: Hi.\nParticipant: Hello.\n")
         twin = _write(tmp_path, "gamma-twin.txt", "Interviewer: Hi.\nParticipant: Hello.\n")

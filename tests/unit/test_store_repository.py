@@ -9,7 +9,7 @@ import pytest
 from qualcode.errors import ConflictError
 from qualcode.model import ParsedTranscript, Segment, Span, Turn
 from qualcode.project import Project
-from qualcode.store.repository import NewCoding
+from qualcode.store.repository import NewCoding, NewTranscript
 
 
 def test_a_failed_write_leaves_nothing_behind(project: Project) -> None:
@@ -36,20 +36,14 @@ def test_add_codings_is_all_or_nothing(project: Project) -> None:
 
 def test_add_transcript_refuses_a_clash_inside_its_transaction(project: Project) -> None:
     parsed = ParsedTranscript("A: hi\n", (Turn(0, "A", Span(3, 5)),), "text")
-    segments = [Segment(0, 0, Span(3, 5))]
-    project.repo.add_transcript(
-        name="gamma", parsed=parsed, content_hash="h1", source_name="g.txt", segments=segments, coder=None
-    )
+    segments = [(0, 3, 5)]
+    project.repo.add_transcript(NewTranscript("gamma", parsed, "h1", "g.txt", segments), coder=None)
     with pytest.raises(ConflictError, match="a transcript named 'gamma' already exists"):
-        project.repo.add_transcript(
-            name="gamma", parsed=parsed, content_hash="h2", source_name="g.txt", segments=segments, coder=None
-        )
+        project.repo.add_transcript(NewTranscript("gamma", parsed, "h2", "g.txt", segments), coder=None)
     with pytest.raises(ConflictError, match="same content as transcript 'gamma', already imported"):
-        project.repo.add_transcript(
-            name="delta", parsed=parsed, content_hash="h1", source_name="d.txt", segments=segments, coder=None
-        )
+        project.repo.add_transcript(NewTranscript("delta", parsed, "h1", "d.txt", segments), coder=None)
     assert [t.name for t in project.transcripts()] == ["alpha", "beta", "gamma"]
-    assert project.segments("gamma") == segments
+    assert project.segments("gamma") == [Segment(0, 0, Span(3, 5))]
     assert project.transcript("gamma").turns == parsed.turns
 
 
