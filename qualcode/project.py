@@ -556,6 +556,21 @@ class Project:
     def events(self, limit: int | None = None) -> list[Event]:
         return self.repo.events(limit)
 
+    def undo(self, coder: str) -> Event | None:
+        """Undo this coder's latest change (coding, codebook edit, memo); returns the event undone, or None.
+
+        Works across sessions and restarts: the stack is rebuilt from the project's event log.
+        """
+        return self.repo.undo(coder)
+
+    def redo(self, coder: str) -> Event | None:
+        """Redo this coder's latest undone change; returns the event redone, or None."""
+        return self.repo.redo(coder)
+
+    def last_event_id(self) -> int:
+        """Newest event id: changes when anyone (this process or another) changes the project."""
+        return self.repo.last_event_id()
+
     def stats(self) -> dict[str, Any]:
         """Counts for a quick overview: tables, words, codings per coder and per code."""
         counts = self.repo.counts()

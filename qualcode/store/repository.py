@@ -33,6 +33,7 @@ from qualcode.model import (
 from qualcode.model.codebook import ordered
 from qualcode.store import schema as t
 from qualcode.store.engine import WRITE_OPTION
+from qualcode.store.history import REDO, UNDO, UNDOABLE, RowImages, apply_images, pending
 
 _LIST_FIELDS = ("include", "exclude", "examples", "keywords", "patterns")
 
@@ -70,14 +71,23 @@ class NewTranscript:
 
 @dataclass
 class _Tx:
-    """An open write transaction, with the acting coder, that logs events as it goes."""
+    """An open write transaction, with the acting coder, that logs events as it goes.
+
+    ``images`` collects the rows an action touches; an event logged after capturing any carries their
+    before and after images, which is what undo and redo write back.
+    """
 
     conn: Connection
     coder_id: int | None
+    images: RowImages
 
-    def log(self, action: str, **payload: Any) -> None:
-        self.conn.execute(
-            insert(t.events).values(at=now(), coder_id=self.coder_id, action=action, payload=payload)
+    def log(self, action: str, /, **payload: Any) -> int:
+        rows = self.images.payload()
+        if rows:
+            payload["rows"] = rows
+        return _insert_id(
+            self.conn,
+            insert(t.events).values(at=now(), coder_id=self.coder_id, action=action, payload=payload),
         )
 
 
@@ -95,7 +105,7 @@ class Repository:
         """One user action: everything inside commits together, durably, or not at all."""
         with self._writer.begin() as conn:
             coder_id = _coder_id(conn, coder) if coder else None
-            yield _Tx(conn, coder_id)
+            yield _Tx(conn, coder_id, RowImages(conn))
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -315,6 +325,7 @@ class Repository:
         with self.write(coder) as tx:
             conn = tx.conn
             existing = {c.name.casefold(): c for c in _load_codes(conn)}
+            tx.images.capture("codes", list(conn.execute(select(t.codes.c.id)).scalars()))
             # Hotkeys and colours move between codes in an edited codebook: clear the file's ones first
             # so a swap does not trip the unique constraint half-way.
             incoming_keys = [c.hotkey for c in codebook if c.hotkey]
@@ -330,7 +341,8 @@ class Repository:
                     _rename_memo_target(conn, MemoTarget.CODE, stored.name, code.name)
                     updated.append(code.name)
                 else:
-                    conn.execute(insert(t.codes).values(**_code_values(code), position=position))
+                    new_id = _insert_id(conn, insert(t.codes).values(**_code_values(code), position=position))
+                    tx.images.created("codes", new_id)
                     added.append(code.name)
             for code in codebook.codes:
                 parent_id = _code_id(conn, code.parent) if code.parent else None
@@ -347,13 +359,14 @@ class Repository:
 
     def add_code(self, code: Code, coder: str | None) -> None:
         with self.write(coder) as tx:
-            _insert_code(tx.conn, code)
+            tx.images.created("codes", _insert_code(tx.conn, code))
             tx.log("code.add", code=code.name, parent=code.parent)
 
     def update_code(self, name: str, coder: str | None, **changes: Any) -> None:
         """Change a code's fields (definition, criteria, colour, hotkey, ...); logs old and new values."""
         with self.write(coder) as tx:
             code_id = _code_id(tx.conn, name)
+            tx.images.capture("codes", [code_id])
             before = _load_code_row(tx.conn, code_id)
             values = _code_values_partial(changes)
             try:
@@ -371,6 +384,8 @@ class Repository:
                     f"to combine them use: qualcode codebook merge PROJECT {old!r} {new!r}",
                 )
             stored = tx.conn.execute(select(t.codes.c.name).where(t.codes.c.id == code_id)).scalar_one()
+            tx.images.capture("codes", [code_id])
+            tx.images.capture("memos", _memo_ids(tx.conn, MemoTarget.CODE, stored))
             tx.conn.execute(update(t.codes).where(t.codes.c.id == code_id).values(name=new))
             _rename_memo_target(tx.conn, MemoTarget.CODE, stored, new)
             tx.log("code.rename", old=stored, new=new)
@@ -384,6 +399,7 @@ class Repository:
             if parent_id is not None and (parent_id == code_id or _is_below(conn, parent_id, code_id)):
                 raise ConflictError(f"cannot move {name!r} below {new_parent!r}: that is inside {name!r}")
             old_parent = conn.execute(select(t.codes.c.parent_id).where(t.codes.c.id == code_id)).scalar()
+            tx.images.capture("codes", [code_id])
             conn.execute(update(t.codes).where(t.codes.c.id == code_id).values(parent_id=parent_id))
             tx.log("code.move", code=name, old_parent=_code_name(conn, old_parent), new_parent=new_parent)
 
@@ -406,6 +422,12 @@ class Repository:
                 )
             # Names as stored: the caller may have typed them in another case, and memos hold stored names.
             source, target = _code_name(conn, source_id) or source, _code_name(conn, target_id) or target
+            children = list(
+                conn.execute(select(t.codes.c.id).where(t.codes.c.parent_id == source_id)).scalars()
+            )
+            tx.images.capture("codes", [source_id, target_id, *children])
+            tx.images.capture("codings", _coding_ids(conn, source_id))
+            tx.images.capture("memos", _memo_ids(conn, MemoTarget.CODE, source))
             moved, dropped = _move_codings(conn, source_id, target_id, None)
             removed = _load_code_row(conn, source_id)
             if _is_below(conn, target_id, source_id):
@@ -443,7 +465,9 @@ class Repository:
                     f"list them with: qualcode codings PROJECT --code {name!r}",
                 )
             parent = conn.execute(select(t.codes.c.parent_id).where(t.codes.c.id == code_id)).scalar()
+            tx.images.capture("codings", ids)
             new_id = _insert_code(conn, Code(name=new, parent=_code_name(conn, parent)))
+            tx.images.created("codes", new_id)
             moved, _dropped = _move_codings(conn, code_id, new_id, ids)
             tx.log("code.split", code=name, new=new, moved=moved)
             return len(moved)
@@ -470,6 +494,8 @@ class Repository:
                     f"code {name!r} has {len(rows)} codings",
                     "confirm that they go too (--with-codings), or merge the code into another",
                 )
+            tx.images.capture("codes", [code_id])
+            tx.images.capture("codings", _coding_ids(conn, code_id))
             conn.execute(delete(t.codings).where(t.codings.c.code_id == code_id))
             removed = _load_code_row(conn, code_id)
             conn.execute(delete(t.codes).where(t.codes.c.id == code_id))
@@ -535,6 +561,7 @@ class Repository:
                                 "add it to the codebook, or list codes: qualcode codebook show",
                             )
                         found = _insert_code(conn, Code(name=item.code))
+                        tx.images.created("codes", found)
                         created.append(item.code)
                     elif conn.execute(select(t.codes.c.is_group).where(t.codes.c.id == found)).scalar():
                         raise ConflictError(
@@ -565,6 +592,7 @@ class Repository:
                         ),
                     )
                     added_ids.append(existing)
+                    tx.images.created("codings", existing)
                 stored.append(_one_coding(conn, existing))
             if added_ids or created:
                 added = [c for c in stored if c.id in set(added_ids)]
@@ -577,7 +605,7 @@ class Repository:
             conn = tx.conn
             query = _coding_query().where(
                 t.transcripts.c.name == transcript,
-                t.codes.c.name == code,
+                func.lower(t.codes.c.name) == code.lower(),
                 t.coders.c.name == coder,
                 t.codings.c.start == span.start,
                 t.codings.c.end == span.end,
@@ -586,6 +614,7 @@ class Repository:
             if row is None:
                 return None
             coding = _row_to_coding(row)
+            tx.images.capture("codings", [coding.id])
             conn.execute(delete(t.codings).where(t.codings.c.id == coding.id))
             tx.log("coding.remove", codings=[_coding_payload(coding)])
             return coding
@@ -636,8 +665,55 @@ class Repository:
                     updated_at=stamp,
                 ),
             )
+            tx.images.created("memos", memo_id)
             tx.log("memo.add", memo_id=memo_id, target=target.value, target_name=target_name)
         return Memo(memo_id, target, target_name, coder, text, stamp, stamp)
+
+    def undo(self, coder: str) -> Event | None:
+        """Undo the coder's latest change that is not undone yet; None when there is nothing to undo.
+
+        Raises:
+            ConflictError: if the rows it touched have changed since so that it cannot be undone.
+        """
+        return self._travel(coder, UNDO)
+
+    def redo(self, coder: str) -> Event | None:
+        """Redo the coder's latest undone change, if nothing new was done since; None otherwise."""
+        return self._travel(coder, REDO)
+
+    def _travel(self, coder: str, direction: str) -> Event | None:
+        try:
+            return self._travel_once(coder, direction)
+        except IntegrityError as exc:  # a reference checked at commit: e.g. others coded with a code since
+            raise ConflictError(
+                f"cannot {direction} this: others have since built on what it changed",
+                "make the change by hand instead",
+            ) from exc
+
+    def _travel_once(self, coder: str, direction: str) -> Event | None:
+        with self.write(coder) as tx:
+            conn = tx.conn
+            history = [
+                (r.id, r.action, (r.payload or {}).get("event") if r.action in (UNDO, REDO) else None)
+                for r in conn.execute(
+                    select(t.events.c.id, t.events.c.action, t.events.c.payload)
+                    .where(t.events.c.coder_id == tx.coder_id, t.events.c.action.in_([*UNDOABLE, UNDO, REDO]))
+                    .order_by(t.events.c.id)
+                )
+            ]
+            done, undone = pending(history)
+            stack = done if direction == UNDO else undone
+            if not stack:
+                return None
+            target = conn.execute(select(t.events).where(t.events.c.id == stack[-1])).one()
+            apply_images(conn, target.payload["rows"], "before" if direction == UNDO else "after")
+            tx.log(direction, event=target.id, action=target.action)
+            return Event(target.id, _aware(target.at), coder, target.action, target.payload)
+
+    def last_event_id(self) -> int:
+        """The id of the newest event: a cheap way to notice that another process changed the project."""
+        with self.read() as conn:
+            return int(conn.execute(select(func.coalesce(func.max(t.events.c.id), 0))).scalar_one())
 
     def memos(self) -> list[Memo]:
         with self.read() as conn:
@@ -762,6 +838,18 @@ def _insert_transcript(tx: _Tx, item: NewTranscript) -> None:
         turns=len(parsed.turns),
         segments=len(item.segments),
     )
+
+
+def _memo_ids(conn: Connection, target: MemoTarget, name: str) -> list[int]:
+    return list(
+        conn.execute(
+            select(t.memos.c.id).where(t.memos.c.target == target.value, t.memos.c.target_name == name)
+        ).scalars()
+    )
+
+
+def _coding_ids(conn: Connection, code_id: int) -> list[int]:
+    return list(conn.execute(select(t.codings.c.id).where(t.codings.c.code_id == code_id)).scalars())
 
 
 def _insert_id(conn: Connection, statement: Any) -> int:

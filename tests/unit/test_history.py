@@ -1,0 +1,96 @@
+"""Undo and redo through the event log: every undoable action, across a restart, per coder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qualcode.errors import ConflictError
+from qualcode.model import MemoTarget
+from qualcode.project import Project
+
+
+def _state(project: Project) -> tuple[list[tuple[str, int, int, str, str]], list[tuple[str, str | None]]]:
+    codings = [(c.transcript, c.span.start, c.span.end, c.code, c.coder) for c in project.codings()]
+    codes = [(c.name, c.parent) for c in project.codebook()]
+    return codings, codes
+
+
+def test_undo_and_redo_every_codebook_edit_restore_the_exact_state(project: Project) -> None:
+    project.code("alpha", "Othered", coder="ana", start=13, end=31)
+    project.code("beta", "Hope", coder="ana", quote="It is lonely")
+    states = [_state(project)]
+    edits = [
+        lambda: project.rename_code("Othered", "Outsider", coder="ana"),
+        lambda: project.move_code("Hope", "Outsider", coder="ana"),
+        lambda: project.update_code("Hope", coder="ana", definition="new words", hotkey="z"),
+        lambda: project.add_code("Fresh", coder="ana"),
+        lambda: project.merge_codes("Hope", "Outsider", coder="ana"),
+        lambda: project.split_code("Outsider", "Split off", [project.codings()[0].id], coder="ana"),
+        lambda: project.delete_code("Split off", coder="ana", with_codings=True),
+    ]
+    for edit in edits:
+        edit()
+        states.append(_state(project))
+    for expected in reversed(states[:-1]):
+        assert project.undo("ana") is not None
+        assert _state(project) == expected
+    assert project.codebook().get("Hope").definition != "new words"  # type: ignore[union-attr]
+    for expected in states[1:]:
+        assert project.redo("ana") is not None
+        assert _state(project) == expected
+    assert project.redo("ana") is None
+
+
+def test_undo_of_codings_survives_a_restart_and_a_new_action_clears_redo(
+    project: Project, project_path: Path
+) -> None:
+    project.code("alpha", "Othered", coder="ana", start=13, end=31)
+    project.code("alpha", "Hope", coder="ana", start=13, end=31)
+    project.close()
+    with Project.open(project_path) as reopened:
+        undone = reopened.undo("ana")
+        assert undone is not None and undone.action == "coding.add"
+        assert [c.code for c in reopened.codings()] == ["Othered"]
+    with Project.open(project_path) as again:
+        again.uncode("alpha", "Othered", coder="ana", start=13, end=31)  # a new action
+        assert again.redo("ana") is None  # so the undone coding cannot come back by redo
+        assert again.undo("ana").action == "coding.remove"  # type: ignore[union-attr]
+        assert [c.code for c in again.codings()] == ["Othered"]
+
+
+def test_a_coder_undoes_only_their_own_work(project: Project) -> None:
+    project.code("alpha", "Othered", coder="ana", start=13, end=31)
+    project.code("alpha", "Hope", coder="bo", start=13, end=31)
+    assert project.undo("ana").action == "coding.add"  # type: ignore[union-attr]
+    assert [(c.code, c.coder) for c in project.codings()] == [("Hope", "bo")]
+    assert project.undo("ana") is None
+    assert project.undo("zoe") is None
+
+
+def test_memo_add_is_undoable_and_undo_redo_are_logged(project: Project) -> None:
+    memo = project.add_memo("first thoughts", coder="ana", target=MemoTarget.PROJECT)
+    assert project.undo("ana") is not None
+    assert project.memos() == []
+    assert project.redo("ana") is not None
+    assert [m.id for m in project.memos()] == [memo.id]
+    actions = [e.action for e in project.events()][-3:]
+    assert actions == ["memo.add", "undo", "redo"]
+
+
+def test_undo_refuses_when_the_rows_have_changed_in_a_blocking_way(project: Project) -> None:
+    project.rename_code("Othered", "Outsider", coder="ana")
+    project.add_code("Othered", coder="bo")  # bo takes the old name meanwhile
+    with pytest.raises(ConflictError, match="cannot undo this"):
+        project.undo("ana")
+    assert project.codebook().get("Outsider") is not None  # nothing half-done
+
+
+def test_undoing_a_new_code_that_others_have_used_is_refused_whole(project: Project) -> None:
+    project.add_code("Fresh", coder="ana")
+    project.code("alpha", "Fresh", coder="bo", start=13, end=31)
+    with pytest.raises(ConflictError, match="cannot undo this"):
+        project.undo("ana")
+    assert [c.code for c in project.codings()] == ["Fresh"]
+    assert project.codebook().get("Fresh") is not None
