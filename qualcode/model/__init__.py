@@ -3,10 +3,36 @@
 from qualcode.model.codebook import Code, Codebook, Problem
 from qualcode.model.coding import Case, Coding, CodingFilter, Event, Memo, MemoTarget, Origin
 from qualcode.model.span import Span, checked_span
+from qualcode.model.suggestion import (
+    Decision,
+    Suggestion,
+    SuggestionDecision,
+    SuggestionSource,
+    UncertainSegment,
+)
 from qualcode.model.transcript import ParsedTranscript, Segment, Transcript, TranscriptSummary, Turn
 
 __all__ = [
-    "Case", "Code", "Codebook", "Coding", "CodingFilter", "Event", "Memo", "MemoTarget", "Origin",
-    "ParsedTranscript", "Problem", "Segment", "Span", "Transcript", "TranscriptSummary", "Turn",
+    "Case",
+    "Code",
+    "Codebook",
+    "Coding",
+    "CodingFilter",
+    "Decision",
+    "Event",
+    "Memo",
+    "MemoTarget",
+    "Origin",
+    "ParsedTranscript",
+    "Problem",
+    "Segment",
+    "Span",
+    "Suggestion",
+    "SuggestionDecision",
+    "SuggestionSource",
+    "Transcript",
+    "TranscriptSummary",
+    "Turn",
+    "UncertainSegment",
     "checked_span",
 ]  # fmt: skip

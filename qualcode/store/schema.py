@@ -142,3 +142,20 @@ events = Table(
     Column("action", String(100), nullable=False),
     Column("payload", JSON, nullable=False),
 )
+
+suggestion_decisions = Table(
+    "suggestion_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("transcript_id", Integer, ForeignKey("transcripts.id", ondelete="CASCADE"), nullable=False),
+    Column("code_id", Integer, ForeignKey("codes.id", ondelete="CASCADE"), nullable=False),
+    Column("coder_id", Integer, ForeignKey("coders.id", ondelete="RESTRICT"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("decision", String(10), nullable=False),  # "accepted" or "rejected"
+    Column("score", Float),
+    Column("source", String(20)),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("transcript_id", "code_id", "coder_id", "start", "end"),
+    Index("ix_suggestion_decisions_coder", "coder_id", "transcript_id"),
+)

@@ -1,0 +1,212 @@
+"""Suggestions: `qualcode suggest` lists them, `qualcode evaluate` measures them against a gold coder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qualcode.cli.common import CODER_ENV, _default_coder, cli, emit, opened, project_argument
+
+FORMATS = click.Choice(["table", "csv", "json"])
+
+
+def _steps(value: str) -> tuple[int, ...]:
+    try:
+        steps = tuple(int(v) for v in value.split(",") if v.strip())
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of whole numbers") from exc
+    if not steps or min(steps) < 1:
+        raise click.BadParameter("give positive numbers, e.g. 25,50,100")
+    return steps
+
+
+@cli.command()
+@project_argument
+@click.option(
+    "--transcript", "transcripts_", multiple=True, help="Only these transcripts (repeat); default all."
+)
+@click.option("--code", "codes", multiple=True, help="Only these codes (repeat).")
+@click.option(
+    "--coder",
+    default=_default_coder,
+    envvar=CODER_ENV,
+    show_default=f"${CODER_ENV} or your user name",
+    help="Whose codings and rejections the suggestions learn from.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="Leave out suggestions scored lower.",
+)
+@click.option(
+    "--per-segment",
+    type=click.IntRange(1),
+    default=3,
+    show_default=True,
+    help="At most this many per segment.",
+)
+@click.option(
+    "--uncertain",
+    type=click.IntRange(1),
+    metavar="N",
+    help="Instead: the N uncoded segments where the model is least certain (an answer teaches it most).",
+)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
+)
+def suggest(
+    project: Path,
+    transcripts_: tuple[str, ...],
+    codes: tuple[str, ...],
+    coder: str,
+    min_score: float,
+    per_segment: int,
+    uncertain: int | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Suggest codings from the codebook's rules and examples and from CODER's own codings.
+
+    Each row has a calibrated score, its source (rule, example or model) and the reason. Suggestions
+    are never stored: accept them in the workbench, or code them with `qualcode code`.
+    """
+    with opened(project) as proj:
+        note = proj.suggester(coder).note
+        if note:
+            click.echo(f"qualcode: note: {note}", err=True)
+        if uncertain is not None:
+            if len(transcripts_) > 1:
+                raise click.UsageError("--uncertain takes at most one --transcript")
+            found = proj.uncertain_segments(coder, transcripts_[0] if transcripts_ else None, uncertain)
+            header = ["transcript", "start", "end", "text", "uncertainty", "best_guesses"]
+            rows: list[list[Any]] = [
+                [
+                    u.transcript,
+                    u.span.start,
+                    u.span.end,
+                    u.text,
+                    u.uncertainty,
+                    "; ".join(f"{s.code} {s.score:.2f}" for s in u.suggestions),
+                ]
+                for u in found
+            ]
+            emit(header, rows, fmt, output)
+            return
+        suggestions = proj.all_suggestions(
+            coder,
+            transcripts=transcripts_ or None,
+            codes=codes or None,
+            min_score=min_score,
+            per_segment=per_segment,
+        )
+        header = ["transcript", "start", "end", "text", "code", "score", "source", "reason"]
+        rows = [
+            [s.transcript, s.span.start, s.span.end, s.text, s.code, s.score, s.source.value, s.reason]
+            for s in suggestions
+        ]
+        emit(header, rows, fmt, output)
+
+
+@cli.command()
+@project_argument
+@click.option("--gold-coder", required=True, help="The coder whose codings are taken as right.")
+@click.option(
+    "--steps", default="25,50,100,200,500", show_default=True, help="Coded segments at each measurement."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Chooses the held-out transcripts.")
+@click.option(
+    "--order",
+    type=click.Choice(["document", "active"]),
+    default="document",
+    show_default=True,
+    help="The simulated coder codes in document order, or least-certain first (active learning).",
+)
+@click.option(
+    "--holdout",
+    type=float,
+    default=0.2,
+    show_default=True,
+    help="Transcripts held out for testing: a count (>= 1) or a fraction (< 1).",
+)
+@click.option(
+    "--speaker", "speakers", multiple=True, help="Only segments of this speaker (repeat), e.g. Therapist."
+)
+@click.option(
+    "--unit",
+    type=click.Choice(["auto", "segment", "turn"]),
+    default="auto",
+    show_default=True,
+    help="What is coded: sentences, whole turns, or as the gold coder did.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="Score at which a suggestion counts as applied (codes that are not exclusive).",
+)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
+)
+def evaluate(
+    project: Path,
+    gold_coder: str,
+    steps: str,
+    seed: int,
+    order: str,
+    holdout: float,
+    speakers: tuple[str, ...],
+    unit: str,
+    threshold: float,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Measure the suggestions against GOLD-CODER: a learning curve on held-out transcripts.
+
+    A simulated coder codes the other transcripts; after each step the engine retrains and is scored on
+    the held-out ones: precision, recall, F1 (micro and macro), Cohen's kappa, calibration error (ECE),
+    precision and hits in the top 3, character-level span overlap; and the same for the codebook's
+    keywords alone.
+    """
+    from tqdm import tqdm
+
+    from qualcode.suggest.evaluate import EvaluationProgress, EvaluationReport
+
+    if holdout <= 0:
+        raise click.BadParameter("must be above 0", param_hint="--holdout")
+    with opened(project) as proj:
+        report: EvaluationReport | None = None
+        # disable=None: a bar on a terminal, nothing when stderr is a file or a pipe.
+        with tqdm(total=1, file=sys.stderr, disable=None, leave=False) as bar:
+            for step in proj.iter_evaluate_suggestions(
+                gold_coder,
+                steps=_steps(steps),
+                seed=seed,
+                order=order,
+                holdout=holdout,
+                speakers=speakers,
+                granularity=unit,
+                threshold=threshold,
+            ):
+                if isinstance(step, EvaluationProgress):
+                    bar.total = max(step.total, 1)
+                    bar.n = step.done
+                    bar.set_description_str(step.stage, refresh=True)
+                else:
+                    report = step
+        assert report is not None
+        click.echo(
+            f"gold coder {report.gold_coder!r}; unit: {report.granularity}; order: {report.order}; "
+            f"{report.train_units} units to learn from, {report.test_units} held-out units in "
+            f"{len(report.held_out)} transcripts (seed {report.seed}): {', '.join(report.held_out[:8])}"
+            + (" ..." if len(report.held_out) > 8 else ""),
+            err=True,
+        )
+        emit(list(report.HEADER), report.rows(), fmt, output)

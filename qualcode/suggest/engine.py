@@ -1,0 +1,489 @@
+"""The suggestion engine: codebook rules, example similarity and the learned model, scored and explained.
+
+Scores are calibrated probabilities where the model covers a code; where it does not yet (too few of the
+coder's codings), they come from the rules (the share of rule hits the coder has coded, a Beta(1, 1)
+estimate) and from similarity to example quotes and to the coder's few codings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from qualcode.model import Codebook, Suggestion, SuggestionSource, UncertainSegment
+from qualcode.suggest.features import (
+    SHAPE_NAMES,
+    Featurizer,
+    RawFeatures,
+    fit_featurizer,
+    raw_features,
+    token_strings,
+)
+from qualcode.suggest.learn import Calibration, Classifiers, fit_calibration, fit_classifiers
+from qualcode.suggest.nlp import Reader
+from qualcode.suggest.rules import CodebookRules
+from qualcode.suggest.units import SourceText, Unit, read_transcripts, units_of
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+NONE = "\x00none"  # the pseudo-code "no code here", learned when codes are exclusive
+EXAMPLE_MIN = 0.3  # below this similarity an example quote is no evidence
+EXAMPLE_SCALE = 0.6  # an unmodelled code's example score is at most this (similarity is not a probability)
+NEAR_MIN = 0.2  # a coded unit this similar is named in the reason
+MAX_EXCLUSIVE = 12  # more codes than this are themes, not a categorical scheme
+_SOURCES = (SuggestionSource.RULE, SuggestionSource.EXAMPLE, SuggestionSource.MODEL)
+
+
+@dataclass(slots=True)
+class Knowledge:
+    """What the engine knows before any coding: the codes, their rules and their example quotes."""
+
+    reader: Reader
+    codebook: Codebook
+    codes: tuple[str, ...]
+    rules: CodebookRules
+    examples: RawFeatures
+    example_codes: list[int]
+    example_texts: list[str]
+
+    @classmethod
+    def build(cls, codebook: Codebook, reader: Reader, extra_codes: Iterable[str] = ()) -> Knowledge:
+        """Compile the codebook's rules and read its example quotes."""
+        codes = [c.name for c in codebook if not c.group]
+        known = {c.casefold() for c in codes}
+        groups = {c.name.casefold() for c in codebook if c.group}
+        for code in extra_codes:
+            if code.casefold() not in known and code.casefold() not in groups:
+                codes.append(code)
+                known.add(code.casefold())
+        rules = CodebookRules(codebook, reader.nlp, lemmas=reader.lemmas)
+        texts: list[str] = []
+        owners: list[int] = []
+        for k, name in enumerate(codes):
+            entry = codebook.get(name)
+            for quote in entry.examples if entry is not None else ():
+                if quote.strip():
+                    texts.append(quote.strip())
+                    owners.append(k)
+        sources = [
+            SourceText(f"\x00example{i}", text, (), (_segment(len(text)),)) for i, text in enumerate(texts)
+        ]
+        read = read_transcripts(sources, reader.nlp, rules, lemmas=reader.lemmas, vectors=reader.vectors)
+        units = [units_of(r, "segment")[0] for r in read]
+        return cls(reader, codebook, tuple(codes), rules, raw_features(units), owners, texts)
+
+    def read(self, sources: Sequence[SourceText]) -> list[Any]:
+        """Read transcripts with this knowledge's pipeline and rules."""
+        return read_transcripts(
+            sources, self.reader.nlp, self.rules, lemmas=self.reader.lemmas, vectors=self.reader.vectors
+        )
+
+
+def _segment(length: int) -> Any:
+    from qualcode.model import Segment, Span
+
+    return Segment(0, 0, Span(0, max(length, 1)))
+
+
+@dataclass(slots=True)
+class Scored:
+    """Scores for a list of units: per unit and code a score in 0..1 and the source it came from."""
+
+    units: list[Unit]
+    scores: np.ndarray  # units x codes
+    sources: np.ndarray  # units x codes: index into _SOURCES, -1 for no evidence
+    words: csr_matrix
+    matrix: csr_matrix
+    rules: np.ndarray
+    similarity: np.ndarray
+    none: np.ndarray | None  # the "no code" score per unit, when codes are exclusive
+
+
+@dataclass(slots=True)
+class TrainedModel:
+    """A trained, immutable model for one coder. Scoring never changes it, so threads can share it.
+
+    Attributes:
+        knowledge: Codes, rules, examples.
+        featurizer: The fitted features.
+        classifiers: The learned per-code classifiers (codes with enough of the coder's codings).
+        calibration: The Platt scaling of the classifiers' scores.
+        rule_counts: Per code, (rule hits the coder coded with it, rule hits the coder saw).
+        positives: Per code, indices of its labelled units (rows of ``train_words``).
+        train_words: Word vectors of the labelled units.
+        train_refs: (transcript, turn) of each labelled unit, to name it in reasons.
+        exclusive: The coder gives each unit one code at most, so the best code competes with "none".
+        labelled: How many units the model learned from.
+    """
+
+    knowledge: Knowledge
+    featurizer: Featurizer
+    classifiers: Classifiers
+    calibration: Calibration
+    rule_counts: dict[str, tuple[int, int]]
+    positives: dict[str, list[int]]
+    train_words: csr_matrix
+    train_refs: list[tuple[str, int]]
+    exclusive: bool
+    labelled: int
+    use_model: bool = True
+    use_examples: bool = True
+    _model_columns: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return self.knowledge.codes
+
+    def modelled_codes(self) -> tuple[str, ...]:
+        return tuple(c for c in self.classifiers.codes if c != NONE)
+
+    def score(self, raw: RawFeatures) -> Scored:
+        """Score every unit for every code."""
+        import numpy as np
+
+        matrix, words, rules, similarity = self.featurizer.transform(raw)
+        n, k = len(raw), len(self.codes)
+        scores = np.zeros((n, k), dtype=np.float64)
+        sources = np.full((n, k), -1, dtype=np.int8)
+        for j, code in enumerate(self.codes):
+            hit, seen = self.rule_counts.get(code, (0, 0))
+            rule_score = (hit + 1.0) / (seen + 2.0)
+            mask = rules[:, j] > 0
+            scores[mask, j] = rule_score
+            sources[mask, j] = 0
+        if self.use_examples:
+            example = similarity.copy()
+            for j, code in enumerate(self.codes):
+                rows = self.positives.get(code, [])
+                if rows and code not in self._model_columns:
+                    near = (words @ self.train_words[rows].T).toarray().max(axis=1)
+                    np.maximum(example[:, j], near, out=example[:, j])
+            example_score = np.where(example >= EXAMPLE_MIN, EXAMPLE_SCALE * example, 0.0)
+            better = example_score > scores
+            scores[better] = example_score[better]
+            sources[better] = 1
+        none = None
+        if self.use_model and self.classifiers.codes:
+            probabilities = self.calibration.apply(self.classifiers.decision(matrix))
+            for code, column in self._model_columns.items():
+                if code == NONE:
+                    none = probabilities[:, column]
+                    continue
+                j = self.codes.index(code)
+                scores[:, j] = probabilities[:, column]
+                sources[:, j] = 2
+        return Scored(raw.units, scores, sources, words, matrix, rules, similarity, none)
+
+    def decide(self, scored: Scored, threshold: float = 0.5) -> list[frozenset[str]]:
+        """The codes the model would apply to each unit (for evaluation against a coder)."""
+        import numpy as np
+
+        out: list[frozenset[str]] = []
+        for i in range(len(scored.units)):
+            row = scored.scores[i]
+            if self.exclusive and len(row) and self._model_columns:
+                best = int(np.argmax(row))
+                floor = scored.none[i] if scored.none is not None else 0.0
+                out.append(frozenset([self.codes[best]]) if row[best] > floor else frozenset())
+            else:
+                out.append(frozenset(self.codes[j] for j in np.flatnonzero(row >= threshold)))
+        return out
+
+    def suggestions(
+        self,
+        scored: Scored,
+        *,
+        min_score: float = 0.0,
+        codes: Sequence[str] | None = None,
+        per_unit: int | None = 3,
+        exclude: Callable[[Unit, str], bool] | None = None,
+    ) -> list[Suggestion]:
+        """Ranked suggestions per unit (best first), each with its reason.
+
+        Args:
+            scored: The units' scores.
+            min_score: Leave out suggestions scored below this.
+            codes: Only these codes (case-insensitive); all when None.
+            per_unit: At most this many per unit (None: all).
+            exclude: Leaves out a (unit, code) when it returns True (rejected, or already coded).
+        """
+        import numpy as np
+
+        wanted = None if codes is None else {c.casefold() for c in codes}
+        columns = np.array(
+            [j for j, c in enumerate(self.codes) if wanted is None or c.casefold() in wanted], dtype=np.int64
+        )
+        if not len(columns) or not len(scored.units):
+            return []
+        sub = np.where(scored.sources[:, columns] >= 0, scored.scores[:, columns], 0.0)
+        sub[sub < min_score] = 0.0
+        pairs: list[tuple[int, int]] = []
+        for i in np.flatnonzero(sub.max(axis=1) > 0):
+            unit, row = scored.units[int(i)], sub[int(i)]
+            taken = 0
+            for jj in np.argsort(-row, kind="stable"):
+                if row[jj] <= 0 or (per_unit is not None and taken >= per_unit):
+                    break
+                j = int(columns[jj])
+                if exclude is not None and exclude(unit, self.codes[j]):
+                    continue
+                pairs.append((int(i), j))
+                taken += 1
+        return self._build(scored, pairs)
+
+    def _build(self, scored: Scored, pairs: Sequence[tuple[int, int]]) -> list[Suggestion]:
+        """Suggestions for (unit, code) pairs, their reasons computed in batches per code."""
+        reasons = self._reasons(scored, pairs)
+        out: list[Suggestion] = []
+        for (i, j), reason in zip(pairs, reasons, strict=True):
+            unit = scored.units[i]
+            out.append(
+                Suggestion(
+                    transcript=unit.transcript,
+                    span=unit.span,
+                    code=self.codes[j],
+                    score=round(float(scored.scores[i, j]), 4),
+                    source=_SOURCES[int(scored.sources[i, j])],
+                    reason=reason,
+                    segment=unit.segment,
+                    turn=unit.turn,
+                    text=unit.text,
+                )
+            )
+        return out
+
+    def _reasons(self, scored: Scored, pairs: Sequence[tuple[int, int]]) -> list[str]:
+        """Why each unit might take each code, in words, strongest evidence first."""
+        import numpy as np
+
+        by_code: dict[int, list[int]] = {}
+        for n, (_i, j) in enumerate(pairs):
+            by_code.setdefault(j, []).append(n)
+        near: dict[int, str] = {}
+        cues: dict[int, list[str]] = {}
+        examples: dict[int, str] = {}
+        names: dict[int, dict[int, str]] = {}
+        for j, members in by_code.items():
+            code = self.codes[j]
+            rows = [pairs[n][0] for n in members]
+            positives = self.positives.get(code, [])
+            if positives:
+                sims = (scored.words[rows] @ self.train_words[positives].T).toarray()
+                best = sims.argmax(axis=1)
+                for k, n in enumerate(members):
+                    if sims[k, best[k]] >= NEAR_MIN:
+                        transcript, turn = self.train_refs[positives[int(best[k])]]
+                        near[n] = f"close to your coding in {transcript}, turn {turn + 1}"
+            owners = np.flatnonzero(self.featurizer.example_codes == j)
+            if len(owners):
+                sims = (scored.words[rows] @ self.featurizer.examples[owners].T).toarray()
+                best = sims.argmax(axis=1)
+                for k, n in enumerate(members):
+                    if scored.similarity[rows[k], j] >= EXAMPLE_MIN:
+                        quote = self.knowledge.example_texts[int(owners[int(best[k])])]
+                        short = quote if len(quote) <= 60 else quote[:57] + "..."
+                        examples[n] = f"like the codebook example {short!r}"
+            if code in self._model_columns:
+                for n in members:
+                    if scored.sources[pairs[n][0], j] == 2:
+                        cues[n] = self._cues(scored, pairs[n][0], code, names)
+        out: list[str] = []
+        for n, (i, j) in enumerate(pairs):
+            code, source = self.codes[j], int(scored.sources[i, j])
+            parts: list[str] = []
+            hit = next((h for h in scored.units[i].hits if h.code == code), None)
+            if source == 2:
+                count = len(self.positives.get(code, []))
+                found = cues.get(n)
+                parts.append(
+                    f"learned from your {count} codings" + (f" ({', '.join(found)})" if found else "")
+                )
+            if hit is not None:
+                parts.insert(0 if source == 0 else len(parts), hit.reason())
+            if n in near:
+                parts.append(near[n])
+            if n in examples and (source == 1 or n not in near):
+                parts.append(examples[n])
+            out.append("; ".join(dict.fromkeys(parts)) or "weak evidence")
+        return out
+
+    def _cues(
+        self, scored: Scored, i: int, code: str, cache: dict[int, dict[int, str]], top: int = 2
+    ) -> list[str]:
+        """The features of unit ``i`` that pushed ``code`` up most (for the reason)."""
+        import numpy as np
+
+        column = self._model_columns[code]
+        matrix = scored.matrix
+        lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
+        indices = matrix.indices[lo:hi]
+        contributions = matrix.data[lo:hi] * self.classifiers.coef[indices, column]
+        order = np.argsort(-contributions)
+        layout = self.featurizer.layout
+        unit = scored.units[i]
+        found: list[str] = []
+        for n in order[: top * 4]:
+            if contributions[n] <= 0 or len(found) >= top:
+                break
+            col = int(indices[n])
+            label = ""
+            if col < layout["words"][1]:
+                if i not in cache:
+                    strings = token_strings(unit, self.knowledge.reader.nlp.vocab)
+                    colmap = self.featurizer.words.colmap
+                    cache[i] = {int(colmap[h]): s for h, s in strings.items() if colmap[h] >= 0}
+                word = cache[i].get(col, "")
+                label = repr(word) if word.strip() else ""
+            elif col < layout["previous"][1]:
+                label = "what was said before"
+            elif col < layout["following"][1]:
+                label = "what was said next"
+            elif col < layout["context"][1]:
+                label = f"speaker {unit.speaker}" if unit.speaker else ""
+            elif col < layout["shape"][1]:
+                label = SHAPE_NAMES[col - layout["shape"][0]]
+                label = "" if label == "its length" else label
+            elif col < layout["rules"][1]:
+                label = ""  # the rule is named on its own
+            else:
+                label = "like the codebook examples"
+            if label and label not in found:
+                found.append(label)
+        return found
+
+    def uncertainty(self, scored: Scored) -> np.ndarray:
+        """Per unit, 0 (sure) .. 1 (a coin toss), weighted towards typical units.
+
+        The most uncertain code counts (for exclusive codes: the margin between the two best answers);
+        typicality is the similarity to the centroid of the units scored, so the coder is sent to
+        segments whose answer teaches the model about many others, not to outliers.
+        """
+        import numpy as np
+
+        n = len(scored.units)
+        if not n:
+            return np.zeros(0)
+        scores = scored.scores
+        if self.exclusive and scored.none is not None:
+            scores = np.column_stack([scores, scored.none])
+        if self.exclusive and scores.shape[1] >= 2:
+            top2 = -np.sort(-scores, axis=1)[:, :2]
+            total = scores.sum(axis=1)
+            total[total == 0] = 1.0
+            unsure = 1.0 - (top2[:, 0] - top2[:, 1]) / total
+        elif scores.shape[1]:
+            unsure = (1.0 - np.abs(2.0 * scores - 1.0)).max(axis=1)
+        else:
+            unsure = np.zeros(n)
+        centroid = np.asarray(scored.words.mean(axis=0)).ravel()
+        norm = np.linalg.norm(centroid)
+        density = np.asarray(scored.words @ centroid).ravel() / norm if norm else np.zeros(n)
+        peak = density.max() if n else 0.0
+        typical = 0.5 + 0.5 * (density / peak if peak > 0 else density)
+        result: np.ndarray = np.clip(unsure, 0.0, 1.0) * typical
+        return result
+
+    def uncertain(
+        self, scored: Scored, count: int = 1, skip: Callable[[Unit], bool] | None = None
+    ) -> list[UncertainSegment]:
+        """The ``count`` units where an answer would teach the model most, most uncertain first."""
+        import numpy as np
+
+        unsure = self.uncertainty(scored)
+        out: list[UncertainSegment] = []
+        for i in np.argsort(-unsure, kind="stable"):
+            unit = scored.units[int(i)]
+            if skip is not None and skip(unit):
+                continue
+            row = scored.scores[int(i)]
+            best = [j for j in np.argsort(-row)[:3] if row[j] > 0]
+            out.append(
+                UncertainSegment(
+                    unit.transcript,
+                    unit.span,
+                    round(float(unsure[int(i)]), 4),
+                    tuple(self._build(scored, [(int(i), int(j)) for j in best])),
+                    unit.segment,
+                    unit.turn,
+                    unit.text,
+                )
+            )
+            if len(out) >= count:
+                break
+        return out
+
+
+def train_model(
+    knowledge: Knowledge,
+    raw: RawFeatures,
+    labels: Sequence[Iterable[str]],
+    *,
+    calibration: Calibration | None = None,
+    use_model: bool = True,
+    use_examples: bool = True,
+    seed: int = 0,
+) -> TrainedModel:
+    """Train on the coder's labelled units.
+
+    Args:
+        knowledge: Codes, rules and example quotes.
+        raw: Raw features of the labelled units (those the coder has seen).
+        labels: Per unit, the codes the coder applied (empty: seen and left uncoded, or rejected).
+        calibration: Reuse this calibration instead of fitting one (fitting refits on folds).
+        use_model: Learn classifiers (off: rules and examples only, the keyword baseline without examples).
+        use_examples: Use example similarity.
+        seed: For the calibration folds.
+    """
+    import numpy as np
+
+    codes = list(knowledge.codes)
+    index = {c.casefold(): k for k, c in enumerate(codes)}
+    n = len(raw)
+    label_sets = [{index[c.casefold()] for c in s if c.casefold() in index} for s in labels]
+    featurizer = fit_featurizer(raw, knowledge.examples, knowledge.example_codes, codes)
+    matrix, words, rules, _similarity = featurizer.transform(raw)
+    y = np.zeros((n, len(codes)), dtype=np.int8)
+    for i, s in enumerate(label_sets):
+        y[i, list(s)] = 1
+    coded = [s for s in label_sets if s]
+    # Exclusive categories (one of a few codes per unit, as in utterance labelling schemes): the best code
+    # then competes with "no code". A thematic codebook whose codes happen not to overlap is not that.
+    used = {next(iter(s)) for s in coded if len(s) == 1}
+    exclusive = bool(coded) and all(len(s) == 1 for s in coded) and 2 <= len(used) <= MAX_EXCLUSIVE
+    label_names = list(codes)
+    if exclusive and len(coded) < n:
+        y = np.column_stack([y, np.array([0 if s else 1 for s in label_sets], dtype=np.int8)])
+        label_names.append(NONE)
+    rule_counts: dict[str, tuple[int, int]] = {}
+    for j, code in enumerate(codes):
+        mask = rules[:, j] > 0
+        rule_counts[code] = (int(y[mask, j].sum()), int(mask.sum()))
+    classifiers = Classifiers((), np.zeros((matrix.shape[1], 0)), np.zeros(0))
+    fitted_calibration = Calibration()
+    if use_model and n:
+        classifiers = fit_classifiers(matrix, y, label_names)
+        if calibration is not None:
+            fitted_calibration = calibration
+        elif classifiers.codes:
+            groups = [u.transcript for u in raw.units]
+            fitted_calibration = fit_calibration(matrix, y, label_names, groups, seed=seed)
+    positives = {code: np.flatnonzero(y[:, j]).tolist() for j, code in enumerate(codes) if y[:, j].any()}
+    model = TrainedModel(
+        knowledge=knowledge,
+        featurizer=featurizer,
+        classifiers=classifiers,
+        calibration=fitted_calibration,
+        rule_counts=rule_counts,
+        positives=positives,
+        train_words=words,
+        train_refs=[(u.transcript, u.turn) for u in raw.units],
+        exclusive=exclusive,
+        labelled=n,
+        use_model=use_model,
+        use_examples=use_examples,
+    )
+    model._model_columns = {code: column for column, code in enumerate(classifiers.codes)}
+    return model

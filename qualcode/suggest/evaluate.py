@@ -1,0 +1,459 @@
+"""How good are the suggestions? Simulate a coder learning from a gold coder's codings.
+
+Some transcripts are held out. The simulated coder codes the others unit by unit, in document order (or
+in active-learning order: the units the model is least sure of first); after each step of the learning
+curve the engine is trained on what has been coded so far and scored on the held-out transcripts against
+the gold coder. The keyword-only baseline (the codebook's keywords and patterns, nothing learned, no
+examples) is scored the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from qualcode.errors import InputError
+from qualcode.model import Span
+from qualcode.suggest.engine import Knowledge, Scored, TrainedModel, train_model
+from qualcode.suggest.features import RawFeatures, raw_features
+from qualcode.suggest.learn import Calibration
+from qualcode.suggest.nlp import suggestion_reader
+from qualcode.suggest.session import ProjectData, source_texts
+from qualcode.suggest.units import Granularity, Unit, choose_granularity, label_units, units_of
+
+DEFAULT_STEPS = (25, 50, 100, 200, 500)
+DEFAULT_HOLDOUT = 0.2
+CALIBRATION_FLOOR = 0.1  # calibration is measured on the suggestions a coder could be shown
+ACTIVE_START = 10  # the active-learning coder codes this many in document order before the model chooses
+
+
+@dataclass(frozen=True, slots=True)
+class Bin:
+    """One bin of the reliability diagram: suggestions scored in [low, high), how often they were right."""
+
+    low: float
+    high: float
+    count: int
+    mean_score: float
+    right: float
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    """Agreement of one method with the gold coder on the held-out units."""
+
+    precision_micro: float
+    recall_micro: float
+    f1_micro: float
+    precision_macro: float
+    recall_macro: float
+    f1_macro: float
+    kappa: float
+    calibration_error: float
+    precision_at_3: float
+    hit_at_3: float
+    span_precision: float
+    span_recall: float
+    span_f1: float
+    reliability: tuple[Bin, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CurvePoint:
+    """The learning curve after ``coded`` units (``codings`` of them carrying a code)."""
+
+    coded: int
+    codings: int
+    model: Metrics
+    baseline: Metrics
+    train_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationProgress:
+    """Where an evaluation is: ``stage`` ("reading", "training"), ``done`` of ``total``."""
+
+    stage: str
+    done: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationReport:
+    """A learning curve against a gold coder, with what it was measured on."""
+
+    gold_coder: str
+    granularity: str
+    order: str
+    seed: int
+    held_out: tuple[str, ...]
+    train_units: int
+    test_units: int
+    codes: tuple[str, ...]
+    speakers: tuple[str, ...]
+    points: tuple[CurvePoint, ...]
+
+    HEADER = (
+        "coded", "codings", "method", "P_micro", "R_micro", "F1_micro", "P_macro", "R_macro", "F1_macro",
+        "kappa", "ECE", "P@3", "hit@3", "span_P", "span_R", "span_F1", "train_s",
+    )  # fmt: skip
+
+    def rows(self) -> list[list[Any]]:
+        """One row per step and method (model, then the keyword baseline), in HEADER's columns."""
+        out: list[list[Any]] = []
+        for point in self.points:
+            for method, m in (("model", point.model), ("keywords", point.baseline)):
+                out.append(
+                    [
+                        point.coded,
+                        point.codings,
+                        method,
+                        *(
+                            round(v, 3)
+                            for v in (
+                                m.precision_micro,
+                                m.recall_micro,
+                                m.f1_micro,
+                                m.precision_macro,
+                                m.recall_macro,
+                                m.f1_macro,
+                                m.kappa,
+                                m.calibration_error,
+                                m.precision_at_3,
+                                m.hit_at_3,
+                                m.span_precision,
+                                m.span_recall,
+                                m.span_f1,
+                            )
+                        ),
+                        round(point.train_seconds, 2) if method == "model" else "",
+                    ]
+                )
+        return out
+
+
+def iter_evaluate(
+    data: ProjectData,
+    gold_coder: str,
+    *,
+    steps: Sequence[int] = DEFAULT_STEPS,
+    seed: int = 0,
+    order: str = "document",
+    holdout: float = DEFAULT_HOLDOUT,
+    speakers: Sequence[str] = (),
+    granularity: str = "auto",
+    pipeline: str | None = None,
+    threshold: float = 0.5,
+) -> Iterator[EvaluationProgress | EvaluationReport]:
+    """Run the simulation, yielding progress and finally the report.
+
+    Args:
+        data: The project.
+        gold_coder: Whose codings are the truth.
+        steps: Numbers of coded units at which to measure (the whole training stream is always added).
+        seed: Chooses the held-out transcripts (and breaks ties).
+        order: ``document`` (transcript by transcript, in order) or ``active`` (least certain first).
+        holdout: Transcripts held out: a count (>= 1) or a fraction of the coded transcripts (< 1).
+        speakers: Only units spoken by these speakers (case-insensitive), in training and in testing.
+        granularity: ``segment``, ``turn`` or ``auto`` (as the gold coder codes).
+        pipeline: spaCy pipeline to read with (None: blank English).
+        threshold: Score at which a non-exclusive code counts as applied.
+
+    Raises:
+        InputError: if there are too few coded transcripts to hold some out, or nothing to learn from.
+    """
+    if order not in ("document", "active"):
+        raise InputError(f"unknown order {order!r}", "use document or active")
+    gold = data.codings(coders=(gold_coder,))
+    names = sorted({c.transcript for c in gold})
+    if len(names) < 2:
+        raise InputError(
+            f"{gold_coder!r} coded {len(names)} transcript(s); the evaluation holds some out to test on",
+            "code at least two transcripts (more for a useful curve)",
+        )
+    n_hold = int(holdout) if holdout >= 1 else max(1, round(holdout * len(names)))
+    n_hold = min(n_hold, len(names) - 1)
+    held = sorted(random.Random(seed).sample(names, n_hold))
+    knowledge = Knowledge.build(data.codebook(), suggestion_reader(pipeline), sorted({c.code for c in gold}))
+    yield EvaluationProgress("reading", 0, len(names))
+    reads = []
+    for start in range(0, len(names), 64):
+        reads.extend(knowledge.read(source_texts(data, names[start : start + 64])))
+        yield EvaluationProgress("reading", min(start + 64, len(names)), len(names))
+    chosen: Granularity
+    if granularity == "auto":
+        chosen = choose_granularity(reads, [(c.transcript, c.span) for c in gold])
+    else:
+        chosen = "turn" if granularity == "turn" else "segment"
+    wanted = {s.casefold() for s in speakers}
+    train_units: list[Unit] = []
+    test_units: list[Unit] = []
+    for read in reads:
+        units = [u for u in units_of(read, chosen) if not wanted or u.speaker.casefold() in wanted]
+        (test_units if read.source.name in held else train_units).extend(units)
+    triples = [(c.transcript, c.span, c.code) for c in gold]
+    train_labels = label_units(train_units, triples)
+    test_labels = label_units(test_units, triples)
+    if not train_units or not test_units:
+        raise InputError("no units to train or test on", "check --speaker against the transcripts' speakers")
+    raw_train, raw_test = raw_features(train_units), raw_features(test_units)
+    test_spans = _gold_spans(test_units, gold)
+    points_at = sorted({s for s in steps if 0 < s < len(train_units)} | {len(train_units)})
+    chooser = _ActiveOrder(knowledge, raw_train, train_labels, seed) if order == "active" else None
+    points: list[CurvePoint] = []
+    for done, n in enumerate(points_at):
+        yield EvaluationProgress("training", done, len(points_at))
+        rows = chooser.first(n) if chooser is not None else list(range(n))
+        part = _take(raw_train, rows)
+        labels = [train_labels[i] for i in rows]
+        started = time.perf_counter()
+        model = train_model(knowledge, part, labels, seed=seed)
+        seconds = time.perf_counter() - started
+        baseline = train_model(knowledge, part, labels, use_model=False, use_examples=False)
+        points.append(
+            CurvePoint(
+                n,
+                sum(1 for s in labels if s),
+                measure(model, raw_test, test_labels, test_spans, threshold),
+                measure(baseline, raw_test, test_labels, test_spans, threshold),
+                seconds,
+            )
+        )
+    yield EvaluationProgress("training", len(points_at), len(points_at))
+    yield EvaluationReport(
+        gold_coder,
+        chosen,
+        order,
+        seed,
+        tuple(held),
+        len(train_units),
+        len(test_units),
+        knowledge.codes,
+        tuple(speakers),
+        tuple(points),
+    )
+
+
+class _ActiveOrder:
+    """The order an active-learning coder codes in: a few in document order, then least certain first."""
+
+    def __init__(self, knowledge: Knowledge, raw: RawFeatures, labels: list[set[str]], seed: int) -> None:
+        self.knowledge, self.raw, self.labels, self.seed = knowledge, raw, labels, seed
+        self.order: list[int] = list(range(min(ACTIVE_START, len(raw))))
+
+    def first(self, n: int) -> list[int]:
+        import numpy as np
+
+        while len(self.order) < n:
+            chosen = set(self.order)
+            pool = [i for i in range(len(self.raw)) if i not in chosen]
+            batch = min(n - len(self.order), max(5, math.ceil(len(self.order) / 5)))
+            if len(self.order) >= len(self.raw) - batch:
+                self.order.extend(pool[:batch])
+                continue
+            # No calibration while choosing: the ranking, not the probabilities, decides what comes next.
+            model = train_model(
+                self.knowledge,
+                _take(self.raw, self.order),
+                [self.labels[i] for i in self.order],
+                calibration=Calibration(),
+            )
+            unsure = model.uncertainty(model.score(_take(self.raw, pool)))
+            picks = np.argsort(-unsure, kind="stable")[:batch]
+            self.order.extend(pool[int(i)] for i in picks)
+        return self.order[:n]
+
+
+def _take(raw: RawFeatures, rows: list[int]) -> RawFeatures:
+    return RawFeatures(
+        [raw.units[i] for i in rows],
+        raw.words[rows],
+        raw.previous[rows],
+        raw.following[rows],
+        raw.shape[rows],
+    )
+
+
+def _gold_spans(units: list[Unit], gold: Sequence[Any]) -> dict[tuple[str, str], list[Span]]:
+    """Gold spans per (transcript, code), clipped to the units tested (so --speaker applies to spans too)."""
+    by_transcript: dict[str, list[Span]] = {}
+    for unit in units:
+        by_transcript.setdefault(unit.transcript, []).append(unit.span)
+    out: dict[tuple[str, str], list[Span]] = {}
+    for coding in gold:
+        for span in by_transcript.get(coding.transcript, ()):
+            lo, hi = max(span.start, coding.span.start), min(span.end, coding.span.end)
+            if lo < hi:
+                out.setdefault((coding.transcript, coding.code.casefold()), []).append(Span(lo, hi))
+    return out
+
+
+def measure(
+    model: TrainedModel,
+    raw: RawFeatures,
+    gold: Sequence[set[str]],
+    gold_spans: dict[tuple[str, str], list[Span]],
+    threshold: float = 0.5,
+) -> Metrics:
+    """Compare a model's decisions and scores on ``raw``'s units with the gold labels."""
+    scored = model.score(raw)
+    predicted = model.decide(scored, threshold)
+    gold_sets = [frozenset(c.casefold() for c in s) for s in gold]
+    predicted_sets = [frozenset(c.casefold() for c in s) for s in predicted]
+    codes = [c.casefold() for c in model.codes]
+    micro, macro = _prf(gold_sets, predicted_sets, codes)
+    at3, hit3 = _at_k(scored, codes, gold_sets, 3)
+    ece, bins = calibration_error(scored, codes, gold_sets)
+    span = _span_overlap(scored, predicted_sets, gold_spans)
+    return Metrics(
+        *micro, *macro, cohen_kappa(gold_sets, predicted_sets), ece, at3, hit3, *span, reliability=bins
+    )
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else 0.0
+
+
+def _f1(p: float, r: float) -> float:
+    return _ratio(2 * p * r, p + r)
+
+
+def _prf(
+    gold: Sequence[frozenset[str]], predicted: Sequence[frozenset[str]], codes: Sequence[str]
+) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    tp: dict[str, int] = {}
+    fp: dict[str, int] = {}
+    fn: dict[str, int] = {}
+    for g, p in zip(gold, predicted, strict=True):
+        for c in g & p:
+            tp[c] = tp.get(c, 0) + 1
+        for c in p - g:
+            fp[c] = fp.get(c, 0) + 1
+        for c in g - p:
+            fn[c] = fn.get(c, 0) + 1
+    t, f_p, f_n = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    p_micro, r_micro = _ratio(t, t + f_p), _ratio(t, t + f_n)
+    present = [c for c in codes if tp.get(c, 0) + fn.get(c, 0) > 0]  # codes the gold coder used here
+    ps = [_ratio(tp.get(c, 0), tp.get(c, 0) + fp.get(c, 0)) for c in present]
+    rs = [_ratio(tp.get(c, 0), tp.get(c, 0) + fn.get(c, 0)) for c in present]
+    fs = [_f1(p, r) for p, r in zip(ps, rs, strict=True)]
+    n = len(present)
+    macro = (sum(ps) / n, sum(rs) / n, sum(fs) / n) if n else (0.0, 0.0, 0.0)
+    return (p_micro, r_micro, _f1(p_micro, r_micro)), macro
+
+
+def cohen_kappa(gold: Sequence[frozenset[str]], predicted: Sequence[frozenset[str]]) -> float:
+    """Cohen's kappa over units, each unit's set of codes taken as one category ("none" included).
+
+    For a coder who gives each unit one code this is the usual multi-class kappa.
+    """
+    n = len(gold)
+    if not n:
+        return 0.0
+    a = ["|".join(sorted(s)) for s in gold]
+    b = ["|".join(sorted(s)) for s in predicted]
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    counts_a: dict[str, int] = {}
+    counts_b: dict[str, int] = {}
+    for x in a:
+        counts_a[x] = counts_a.get(x, 0) + 1
+    for y in b:
+        counts_b[y] = counts_b.get(y, 0) + 1
+    expected = sum(counts_a[k] * counts_b.get(k, 0) for k in counts_a) / (n * n)
+    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+
+
+def _at_k(
+    scored: Scored, codes: Sequence[str], gold: Sequence[frozenset[str]], k: int
+) -> tuple[float, float]:
+    """Precision at k (right codes among the k best, over k) and hit at k, over units the gold coder coded."""
+    import numpy as np
+
+    precisions: list[float] = []
+    hits: list[float] = []
+    for i, g in enumerate(gold):
+        if not g:
+            continue
+        row = np.where(scored.sources[i] >= 0, scored.scores[i], 0.0)
+        top = [codes[j] for j in np.argsort(-row, kind="stable")[:k] if row[j] > 0]
+        right = sum(1 for c in top if c in g)
+        precisions.append(right / k)
+        hits.append(1.0 if right else 0.0)
+    return (_ratio(sum(precisions), len(precisions)), _ratio(sum(hits), len(hits)))
+
+
+def calibration_error(
+    scored: Scored, codes: Sequence[str], gold: Sequence[frozenset[str]], bins: int = 10
+) -> tuple[float, tuple[Bin, ...]]:
+    """Expected calibration error over the suggestions a coder could see (score >= 0.1), 10 bins.
+
+    ECE = sum over bins of (share of suggestions in the bin) x |mean score - share that were right|.
+    """
+    import numpy as np
+
+    truth = np.array([[c in g for c in codes] for g in gold], dtype=np.float64).reshape(len(gold), len(codes))
+    scores = np.where(scored.sources >= 0, scored.scores, 0.0)
+    mask = scores >= CALIBRATION_FLOOR
+    s, y = scores[mask], truth[mask]
+    if not len(s):
+        return 0.0, ()
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(s, edges) - 1, 0, bins - 1)
+    error = 0.0
+    out: list[Bin] = []
+    for b in range(bins):
+        members = which == b
+        count = int(members.sum())
+        if not count:
+            continue
+        mean, right = float(s[members].mean()), float(y[members].mean())
+        error += count / len(s) * abs(mean - right)
+        out.append(Bin(float(edges[b]), float(edges[b + 1]), count, round(mean, 3), round(right, 3)))
+    return error, tuple(out)
+
+
+def _span_overlap(
+    scored: Scored,
+    predicted: Sequence[frozenset[str]],
+    gold_spans: dict[tuple[str, str], list[Span]],
+) -> tuple[float, float, float]:
+    """Character-level precision, recall and F1 of the applied codes' spans against the gold spans."""
+    suggested: dict[tuple[str, str], list[Span]] = {}
+    for unit, codes in zip(scored.units, predicted, strict=True):
+        for code in codes:
+            suggested.setdefault((unit.transcript, code), []).append(unit.span)
+    shared = total_pred = total_gold = 0
+    for key in set(suggested) | set(gold_spans):
+        pred = _union(suggested.get(key, []))
+        gold = _union(gold_spans.get(key, []))
+        total_pred += sum(len(s) for s in pred)
+        total_gold += sum(len(s) for s in gold)
+        shared += _intersection(pred, gold)
+    p, r = _ratio(shared, total_pred), _ratio(shared, total_gold)
+    return p, r, _f1(p, r)
+
+
+def _union(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for span in sorted(spans):
+        if out and span.start <= out[-1].end:
+            out[-1] = Span(out[-1].start, max(out[-1].end, span.end))
+        else:
+            out.append(span)
+    return out
+
+
+def _intersection(a: list[Span], b: list[Span]) -> int:
+    i = j = total = 0
+    while i < len(a) and j < len(b):
+        lo, hi = max(a[i].start, b[j].start), min(a[i].end, b[j].end)
+        total += max(0, hi - lo)
+        if a[i].end < b[j].end:
+            i += 1
+        else:
+            j += 1
+    return total

@@ -1,0 +1,371 @@
+"""Features for the learned model, computed with numpy from spaCy's token ids (no second tokenizer).
+
+Blocks, each fitted on the coder's labelled units:
+
+- words: unigrams and bigrams of the unit's tokens, hashed, TF-IDF (sublinear), L2-normalised;
+- previous turn: the content words of the turn before (what the speaker is answering), TF-IDF, half weight;
+- next turn: its words and bigrams (how the other speaker takes it: "yeah, exactly" after a reflection),
+  TF-IDF, full weight;
+- context: speaker, previous speaker, the participant's role (one-hot);
+- shape: ends with "?", has a "?", length, how much of the unit echoes the previous turn;
+- codebook: per code, whether a keyword or pattern matched, and the similarity to its example quotes.
+
+Hashing into a fixed space lets a transcript's raw counts be cached and reused across retrains; fitting
+then keeps only the columns seen in training, so the model stays as small as the coder's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from qualcode.suggest.units import Unit
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+N_BUCKETS = 1 << 20
+_MIX = 0x9E3779B97F4A7C15  # odd 64-bit constant (golden ratio) mixing two token ids into a bigram id
+PREVIOUS_WEIGHT = 0.5
+FOLLOWING_WEIGHT = 1.0
+LENGTH_SCALE = 1.0
+OPENING = 2  # the first tokens of a unit also count as "opening" features (0: off)
+_OPENING_SALT = 0x5BD1E9955BD1E995
+SHAPE_NAMES = (
+    "ends with '?'",
+    "has a '?'",
+    "its length",
+    "echoes the previous turn",
+    "shares words with the previous turn",
+)
+
+
+@dataclass(slots=True)
+class RawFeatures:
+    """Training-independent counts for a list of units (cacheable per transcript)."""
+
+    units: list[Unit]
+    words: csr_matrix  # n x N_BUCKETS counts
+    previous: csr_matrix  # n x N_BUCKETS binary
+    following: csr_matrix  # n x N_BUCKETS counts (unigrams and bigrams of the next turn)
+    shape: np.ndarray  # n x len(SHAPE_NAMES)
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+
+def _hashed(arrays: Sequence[np.ndarray], bigrams: bool, binary: bool) -> tuple[csr_matrix, np.ndarray]:
+    """A CSR matrix of hashed token (and bigram) counts, one row per array; and the row of each token."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    n = len(arrays)
+    lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=n)
+    tokens = np.concatenate(arrays).astype(np.uint64, copy=False) if n else np.zeros(0, np.uint64)
+    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    cols = tokens % np.uint64(N_BUCKETS)
+    if bigrams and len(tokens) > 1:
+        same = rows[:-1] == rows[1:]
+        mixed = tokens[:-1] * np.uint64(_MIX) + tokens[1:]  # wraps modulo 2**64, as intended
+        cols = np.concatenate([cols, (mixed[same] % np.uint64(N_BUCKETS))])
+        rows = np.concatenate([rows, rows[:-1][same]])
+    data = np.ones(len(cols), dtype=np.float32)
+    matrix = csr_matrix((data, (rows, cols.astype(np.int64))), shape=(n, N_BUCKETS))
+    matrix.sum_duplicates()
+    if binary:
+        matrix.data[:] = 1.0
+    return matrix, lengths
+
+
+def _shared_rows(arrays: Sequence[np.ndarray], bigrams: bool, binary: bool) -> csr_matrix:
+    """Like ``_hashed``, but hashing each distinct array once: the sentences of a turn share its context."""
+    import numpy as np
+
+    first: dict[int, int] = {}
+    distinct: list[np.ndarray] = []
+    rows = np.empty(len(arrays), dtype=np.int64)
+    for i, array in enumerate(arrays):
+        key = id(array)
+        if key not in first:
+            first[key] = len(distinct)
+            distinct.append(array)
+        rows[i] = first[key]
+    matrix, _ = _hashed(distinct, bigrams=bigrams, binary=binary)
+    return matrix if len(distinct) == len(arrays) else matrix[rows]
+
+
+def raw_features(units: Sequence[Unit]) -> RawFeatures:
+    """Hash the units' tokens and measure their shape; independent of any training."""
+    import numpy as np
+
+    units = list(units)
+    words, lengths = _hashed([u.tokens for u in units], bigrams=True, binary=False)
+    if OPENING:
+        # How a unit opens ("so you", "what", "okay") says much about what it does; own namespace.
+        openings, _ = _hashed(
+            [u.tokens[:OPENING] ^ np.uint64(_OPENING_SALT) for u in units], bigrams=True, binary=True
+        )
+        words = words + openings
+    content, _ = _hashed([u.tokens[u.content] for u in units], bigrams=False, binary=True)
+    previous = _shared_rows([u.previous for u in units], bigrams=False, binary=True)
+    following = _shared_rows([u.following for u in units], bigrams=True, binary=False)
+    shared = np.asarray(content.multiply(previous).sum(axis=1)).ravel()
+    ends_q = np.fromiter((u.text.rstrip().endswith("?") for u in units), dtype=np.float32, count=len(units))
+    has_q = np.fromiter(("?" in u.text for u in units), dtype=np.float32, count=len(units))
+    unique_content = np.diff(content.indptr)
+    shape = np.column_stack(
+        [
+            ends_q,
+            has_q,
+            np.log1p(lengths) * LENGTH_SCALE,
+            shared / (unique_content + 1.0),
+            (shared > 0).astype(np.float32),
+        ]
+    ).astype(np.float32)
+    return RawFeatures(units, words, previous, following, shape)
+
+
+def stack_raw(parts: Sequence[RawFeatures]) -> RawFeatures:
+    """Several raw feature sets as one (rows in order)."""
+    import numpy as np
+    from scipy.sparse import vstack
+
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return raw_features([])
+    return RawFeatures(
+        [u for p in parts for u in p.units],
+        vstack([p.words for p in parts], format="csr"),
+        vstack([p.previous for p in parts], format="csr"),
+        vstack([p.following for p in parts], format="csr"),
+        np.vstack([p.shape for p in parts]),
+    )
+
+
+@dataclass(slots=True)
+class _Block:
+    """A fitted TF-IDF block: which hashed columns are kept, where they go, and their idf."""
+
+    colmap: np.ndarray  # N_BUCKETS -> column or -1
+    idf: np.ndarray
+    sublinear: bool
+
+    @property
+    def size(self) -> int:
+        return len(self.idf)
+
+    @classmethod
+    def fit(cls, matrix: csr_matrix, sublinear: bool) -> _Block:
+        import numpy as np
+
+        used, df = np.unique(matrix.indices, return_counts=True)
+        colmap = np.full(N_BUCKETS, -1, dtype=np.int64)
+        colmap[used] = np.arange(len(used))
+        n = matrix.shape[0]
+        idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+        return cls(colmap, idf, sublinear)
+
+    def transform(self, matrix: csr_matrix, weight: float = 1.0) -> csr_matrix:
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        n = matrix.shape[0]
+        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr))
+        cols = self.colmap[matrix.indices]
+        keep = cols >= 0
+        rows, cols = rows[keep], cols[keep]
+        data = matrix.data[keep].astype(np.float32)
+        if self.sublinear:
+            data = 1.0 + np.log(data)
+        data = data * self.idf[cols]
+        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=n))
+        norms[norms == 0] = 1.0
+        data = data / norms[rows] * weight
+        return csr_matrix((data.astype(np.float32), (rows, cols)), shape=(n, self.size))
+
+
+@dataclass(slots=True)
+class Featurizer:
+    """Features fitted on a coder's labelled units (and the codebook's example quotes).
+
+    Attributes:
+        codes: The codes, in column order of the codebook blocks.
+        words: The fitted words block.
+        previous: The fitted previous-turn block.
+        context: Context token -> column.
+        examples: The example quotes' word vectors (L2-normalised TF-IDF), one row per quote.
+        example_codes: Column (code) of each example quote.
+        example_vectors: Normalised spaCy vectors of the quotes, when the pipeline has vectors.
+    """
+
+    codes: tuple[str, ...]
+    words: _Block
+    previous: _Block
+    following: _Block
+    context: dict[str, int]
+    examples: csr_matrix
+    example_codes: np.ndarray
+    example_vectors: np.ndarray | None
+
+    @property
+    def layout(self) -> dict[str, tuple[int, int]]:
+        """Column range of each block in the model's matrix."""
+        sizes = [
+            ("words", self.words.size),
+            ("previous", self.previous.size),
+            ("following", self.following.size),
+            ("context", len(self.context)),
+            ("shape", len(SHAPE_NAMES)),
+            ("rules", len(self.codes)),
+            ("examples", len(self.codes)),
+        ]
+        out: dict[str, tuple[int, int]] = {}
+        start = 0
+        for name, size in sizes:
+            out[name] = (start, start + size)
+            start += size
+        return out
+
+    def word_vectors(self, raw: RawFeatures) -> csr_matrix:
+        """The units' L2-normalised TF-IDF word vectors (for similarity between units)."""
+        return self.words.transform(raw.words)
+
+    def transform(self, raw: RawFeatures) -> tuple[csr_matrix, csr_matrix, np.ndarray, np.ndarray]:
+        """The model matrix, the word vectors, the rule-hit matrix and the example similarities.
+
+        Returns:
+            (X, word vectors, rule hits n x codes, example similarity n x codes).
+        """
+        import numpy as np
+        from scipy.sparse import csr_matrix, hstack
+
+        n = len(raw)
+        words = self.word_vectors(raw)
+        previous = self.previous.transform(raw.previous, PREVIOUS_WEIGHT)
+        following = self.following.transform(raw.following, FOLLOWING_WEIGHT)
+        code_index = {code: k for k, code in enumerate(self.codes)}
+        ctx_rows: list[int] = []
+        ctx_cols: list[int] = []
+        rule_rows: list[int] = []
+        rule_cols: list[int] = []
+        for i, unit in enumerate(raw.units):
+            for token in context_tokens(unit):
+                col = self.context.get(token)
+                if col is not None:
+                    ctx_rows.append(i)
+                    ctx_cols.append(col)
+            for hit in unit.hits:
+                k = code_index.get(hit.code)
+                if k is not None:
+                    rule_rows.append(i)
+                    rule_cols.append(k)
+        context = csr_matrix(
+            (np.ones(len(ctx_rows), np.float32), (ctx_rows, ctx_cols)), shape=(n, len(self.context))
+        )
+        rules = np.zeros((n, len(self.codes)), dtype=np.float32)
+        rules[rule_rows, rule_cols] = 1.0
+        similarity = self.example_similarity(raw, words)
+        matrix = hstack(
+            [
+                words,
+                previous,
+                following,
+                context,
+                csr_matrix(raw.shape),
+                csr_matrix(rules),
+                csr_matrix(similarity),
+            ],
+            format="csr",
+        )
+        return matrix, words, rules, similarity
+
+    def example_similarity(self, raw: RawFeatures, words: csr_matrix) -> np.ndarray:
+        """Per unit and code, the highest similarity to one of the code's example quotes (0 if none)."""
+        import numpy as np
+
+        n, k = len(raw), len(self.codes)
+        out = np.zeros((n, k), dtype=np.float32)
+        if not len(self.example_codes) or not n:
+            return out
+        if self.example_vectors is not None and all(u.vector is not None for u in raw.units):
+            unit_vectors = _normalised(np.array([u.vector for u in raw.units], dtype=np.float32))
+            sims = unit_vectors @ self.example_vectors.T
+        else:
+            sims = (words @ self.examples.T).toarray()
+        for col, code in enumerate(self.example_codes):
+            np.maximum(out[:, code], sims[:, col], out=out[:, code])
+        return np.clip(out, 0.0, 1.0)
+
+
+def context_tokens(unit: Unit) -> tuple[str, ...]:
+    """Who speaks, after whom, in whose interview: as tokens for the context block."""
+    tokens = [f"speaker={unit.speaker.casefold()}", f"previous={unit.previous_speaker.casefold()}"]
+    if unit.role:
+        tokens.append(f"role={unit.role.casefold()}")
+    return tuple(tokens)
+
+
+def _normalised(matrix: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    result: np.ndarray = matrix / norms
+    return result
+
+
+def fit_featurizer(
+    train: RawFeatures, examples: RawFeatures, example_codes: Sequence[int], codes: Sequence[str]
+) -> Featurizer:
+    """Fit the blocks on the labelled units plus the codebook's example quotes."""
+    import numpy as np
+    from scipy.sparse import vstack
+
+    both = vstack([train.words, examples.words], format="csr") if len(examples) else train.words
+    words = _Block.fit(both, sublinear=True)
+    previous = _Block.fit(train.previous, sublinear=False)
+    following = _Block.fit(train.following, sublinear=True)
+    context: dict[str, int] = {}
+    for unit in train.units:
+        for token in context_tokens(unit):
+            context.setdefault(token, len(context))
+    example_vectors = None
+    if len(examples) and all(u.vector is not None for u in examples.units):
+        example_vectors = _normalised(np.array([u.vector for u in examples.units], dtype=np.float32))
+    return Featurizer(
+        tuple(codes),
+        words,
+        previous,
+        following,
+        context,
+        words.transform(examples.words),
+        np.asarray(example_codes, dtype=np.int64),
+        example_vectors,
+    )
+
+
+def _string(vocab: Any, key: int) -> str:
+    try:
+        return str(vocab.strings[key])
+    except KeyError:  # a hash spaCy never stored (cannot happen for tokens it made, but never fail a reason)
+        return ""
+
+
+def token_strings(unit: Unit, vocab: Any) -> dict[int, str]:
+    """Hashed column -> words, for the unigrams and bigrams of one unit (to explain a suggestion)."""
+    import numpy as np
+
+    tokens = unit.tokens
+    out: dict[int, str] = {}
+    names = [_string(vocab, int(t)) for t in tokens.tolist()]
+    for t, name in zip(tokens.tolist(), names, strict=True):
+        out[int(np.uint64(t) % np.uint64(N_BUCKETS))] = name
+    if len(tokens) > 1:
+        mixed = (tokens[:-1] * np.uint64(_MIX) + tokens[1:]) % np.uint64(N_BUCKETS)
+        for n, col in enumerate(mixed.tolist()):
+            joiner = "" if names[n + 1].startswith("'") or names[n + 1] == "n't" else " "
+            out.setdefault(int(col), f"{names[n]}{joiner}{names[n + 1]}")
+    return out

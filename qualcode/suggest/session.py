@@ -1,0 +1,339 @@
+"""A coder's live suggestion model over a project: reads transcripts once, retrains as codings arrive.
+
+The workbench keeps one :class:`Suggester` per coder. :meth:`Suggester.iter_retrain` is a plain generator
+that a thread worker can run; the new model replaces the old one in a single assignment, so the UI thread
+can keep asking for suggestions (from the old model) while it runs.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from qualcode.model import (
+    Case,
+    Codebook,
+    Coding,
+    CodingFilter,
+    Decision,
+    Event,
+    Segment,
+    Suggestion,
+    SuggestionDecision,
+    Transcript,
+    TranscriptSummary,
+    UncertainSegment,
+)
+from qualcode.suggest.engine import Knowledge, Scored, TrainedModel, train_model
+from qualcode.suggest.features import RawFeatures, raw_features, stack_raw
+from qualcode.suggest.learn import Calibration
+from qualcode.suggest.nlp import suggestion_reader
+from qualcode.suggest.units import (
+    Granularity,
+    ReadTranscript,
+    SourceText,
+    Unit,
+    choose_granularity,
+    label_units,
+    units_of,
+)
+
+# Refit the calibration (3 extra fits) only when the labelled data has grown this much since the last fit.
+RECALIBRATE_GROWTH = 1.25
+DEFAULT_MIN_SCORE = 0.3
+
+
+class ProjectData(Protocol):
+    """What the suggester reads from a project (``qualcode.project.Project`` provides all of it)."""
+
+    def codebook(self) -> Codebook: ...
+    def transcripts(self) -> list[TranscriptSummary]: ...
+    def transcript(self, name: str) -> Transcript: ...
+    def segments(self, name: str) -> list[Segment]: ...
+    def cases(self) -> list[Case]: ...
+    def codings(self, flt: CodingFilter | None = None, **criteria: Any) -> list[Coding]: ...
+    def events(self, limit: int | None = None) -> list[Event]: ...
+    def suggestion_decisions(
+        self, coder: str | None = None, transcript: str | None = None, decision: Decision | None = None
+    ) -> list[SuggestionDecision]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RetrainProgress:
+    """Where a retrain is: ``stage`` ("reading", "training", "done"), ``done`` of ``total``."""
+
+    stage: str
+    done: int
+    total: int
+
+
+def source_texts(data: ProjectData, names: Sequence[str]) -> list[SourceText]:
+    """The transcripts as the engine needs them, with each participant's role attribute."""
+    roles = {case.name: _role(case.attributes) for case in data.cases()}
+    out: list[SourceText] = []
+    for name in names:
+        transcript = data.transcript(name)
+        out.append(
+            SourceText(
+                name,
+                transcript.text,
+                transcript.turns,
+                tuple(data.segments(name)),
+                roles.get(transcript.case or "", ""),
+                transcript.content_hash,
+            )
+        )
+    return out
+
+
+def _role(attributes: dict[str, str]) -> str:
+    for key, value in attributes.items():
+        if key.casefold() == "role":
+            return value
+    return ""
+
+
+class Suggester:
+    """One coder's suggestion model over one project.
+
+    Args:
+        data: The project (anything with the :class:`ProjectData` methods).
+        coder: Whose codings and decisions it learns from.
+        pipeline: spaCy pipeline (``blank:en``, ``auto`` or a package name); None: blank English.
+        granularity: ``segment``, ``turn``, or ``auto`` (whole turns when the coder codes whole turns).
+    """
+
+    def __init__(
+        self, data: ProjectData, coder: str, *, pipeline: str | None = None, granularity: str = "auto"
+    ) -> None:
+        self.data = data
+        self.coder = coder
+        self.pipeline = pipeline
+        self.granularity_setting = granularity
+        if granularity not in ("auto", "segment", "turn"):
+            raise ValueError(f"granularity must be auto, segment or turn, not {granularity!r}")
+        self.granularity: Granularity = "turn" if granularity == "turn" else "segment"
+        self.model: TrainedModel | None = None
+        self.trained_at: int | None = None  # the project's last event id when the model was trained
+        self._lock = threading.RLock()  # spaCy reading and the caches; never held while training
+        self._knowledge: tuple[Any, Knowledge] | None = None
+        self._reads: dict[str, ReadTranscript] = {}
+        self._raw: dict[tuple[str, str, str], RawFeatures] = {}
+        self._scored: dict[tuple[str, str], tuple[TrainedModel, Scored]] = {}
+        self._quick: TrainedModel | None = None
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    @property
+    def note(self) -> str:
+        """Why a configured spaCy pipeline is not in use (empty when all is well)."""
+        return suggestion_reader(self.pipeline).note
+
+    def knowledge(self, extra_codes: Sequence[str] = ()) -> Knowledge:
+        """The codebook's rules and examples (rebuilt when the codebook changes)."""
+        codebook = self.data.codebook()
+        key = (codebook, tuple(sorted(set(extra_codes))))
+        with self._lock:
+            if self._knowledge is None or self._knowledge[0] != key:
+                knowledge = Knowledge.build(codebook, suggestion_reader(self.pipeline), extra_codes)
+                self._knowledge = (key, knowledge)
+                self._reads.clear()  # rule hits depend on the codebook
+                self._raw.clear()
+                self._scored.clear()
+            return self._knowledge[1]
+
+    def read(self, names: Sequence[str], knowledge: Knowledge) -> list[ReadTranscript]:
+        """Read (tokenize, match rules) the transcripts not read yet; reuse the others."""
+        sources = source_texts(self.data, names)
+        with self._lock:
+            todo = [s for s in sources if s.name not in self._reads or self._reads[s.name].source != s]
+            if todo:
+                for read in knowledge.read(todo):
+                    self._reads[read.source.name] = read
+                    for key in [k for k in self._raw if k[0] == read.source.name]:
+                        del self._raw[key]
+            return [self._reads[s.name] for s in sources]
+
+    def _raw_of(self, read: ReadTranscript, granularity: Granularity) -> tuple[list[Unit], RawFeatures]:
+        key = (read.source.name, granularity, read.source.version)
+        units = units_of(read, granularity)
+        with self._lock:
+            raw = self._raw.get(key)
+            if raw is None:
+                raw = raw_features(units)
+                self._raw[key] = raw
+        return units, raw
+
+    # -- training ---------------------------------------------------------------------------------
+
+    def project_version(self) -> int:
+        last = self.data.events(limit=1)
+        return last[-1].id if last else 0
+
+    def stale(self) -> bool:
+        """Whether the project changed (a coding, a decision, ...) since the model was trained."""
+        return self.model is None or self.trained_at != self.project_version()
+
+    def iter_retrain(self) -> Iterator[RetrainProgress | TrainedModel]:
+        """Retrain on the coder's current codings and decisions, yielding progress, then the model.
+
+        Safe to run in a worker thread: the new model is swapped in at the end in one assignment.
+        """
+        version = self.project_version()
+        codings = self.data.codings(coders=(self.coder,))
+        decisions = self.data.suggestion_decisions(coder=self.coder)
+        knowledge = self.knowledge(sorted({c.code for c in codings}))
+        names = sorted({c.transcript for c in codings} | {d.transcript for d in decisions})
+        yield RetrainProgress("reading", 0, len(names))
+        reads = self.read(names, knowledge)
+        yield RetrainProgress("reading", len(names), len(names))
+        if self.granularity_setting == "auto":
+            granularity = choose_granularity(reads, [(c.transcript, c.span) for c in codings])
+        else:
+            granularity = self.granularity
+        parts: list[RawFeatures] = []
+        labels: list[set[str]] = []
+        triples = [(c.transcript, c.span, c.code) for c in codings]
+        decided = [(d.transcript, d.span, d.code) for d in decisions]
+        for read in reads:
+            units, raw = self._raw_of(read, granularity)
+            unit_labels = label_units(units, [t for t in triples if t[0] == read.source.name])
+            touched = label_units(units, [t for t in decided if t[0] == read.source.name])
+            seen = [i for i in range(len(units)) if unit_labels[i] or touched[i]]
+            if not seen:
+                continue
+            # Everything up to the last place the coder coded or decided counts as seen.
+            rows = list(range(max(seen) + 1))
+            parts.append(_take(raw, rows))
+            labels.extend(unit_labels[i] for i in rows)
+        yield RetrainProgress("training", 0, len(labels))
+        previous = self.model.calibration if self.model is not None else None
+        reuse = _reusable(previous, len(labels))
+        model = train_model(knowledge, stack_raw(parts), labels, calibration=reuse)
+        with self._lock:
+            self.model, self.trained_at, self.granularity = model, version, granularity
+            self._scored.clear()
+        yield RetrainProgress("done", len(labels), len(labels))
+        yield model
+
+    def retrain(self) -> TrainedModel:
+        """Retrain now and return the new model (the plain-function form of :meth:`iter_retrain`)."""
+        model: TrainedModel | None = None
+        for step in self.iter_retrain():
+            if isinstance(step, TrainedModel):
+                model = step
+        assert model is not None
+        return model
+
+    def current(self, wait: bool = True) -> TrainedModel:
+        """The model, trained first if there is none yet (retraining is the caller's choice after that).
+
+        Args:
+            wait: When there is no model yet, train one now (True), or return the codebook-only model at
+                once (False: rules and example quotes, nothing learned; for a first paint while
+                :meth:`iter_retrain` runs in a worker).
+        """
+        model = self.model
+        if model is not None:
+            return model
+        if wait:
+            return self.retrain()
+        with self._lock:
+            if self._quick is None or self._quick.knowledge is not self.knowledge():
+                self._quick = train_model(self.knowledge(), raw_features([]), [], use_model=False)
+            return self._quick
+
+    # -- using ------------------------------------------------------------------------------------
+
+    def _scored_for(self, transcript: str, model: TrainedModel) -> Scored:
+        key = (transcript, self.granularity)
+        with self._lock:
+            hit = self._scored.get(key)
+            if hit is not None and hit[0] is model:
+                return hit[1]
+        read = self.read([transcript], model.knowledge)[0]
+        _units, raw = self._raw_of(read, self.granularity)
+        scored = model.score(raw)
+        with self._lock:
+            self._scored[key] = (model, scored)
+        return scored
+
+    def _exclusions(self, transcript: str, units: list[Unit]) -> list[set[str]]:
+        """Per unit, codes not to suggest: rejected there by the coder, or already coded there."""
+        coded = self.data.codings(transcripts=(transcript,), coders=(self.coder,))
+        rejected = self.data.suggestion_decisions(
+            coder=self.coder, transcript=transcript, decision=Decision.REJECTED
+        )
+        triples = [(c.transcript, c.span, c.code) for c in coded]
+        triples += [(d.transcript, d.span, d.code) for d in rejected]
+        return [{c.casefold() for c in s} for s in label_units(units, triples)]
+
+    def suggestions(
+        self,
+        transcript: str,
+        *,
+        codes: Sequence[str] | None = None,
+        min_score: float = DEFAULT_MIN_SCORE,
+        per_unit: int | None = 3,
+        start: int | None = None,
+        end: int | None = None,
+        wait: bool = True,
+    ) -> list[Suggestion]:
+        """Ranked suggestions for a transcript (or the part of it in ``[start, end)``), best first per unit.
+
+        ``wait=False`` never trains: before the first training it answers from the codebook alone.
+        """
+        model = self.current(wait)
+        scored = self._scored_for(transcript, model)
+        units = scored.units
+        excluded = self._exclusions(transcript, units)
+        found = model.suggestions(
+            scored,
+            min_score=min_score,
+            codes=codes,
+            per_unit=per_unit,
+            exclude=lambda unit, code: code.casefold() in excluded[unit.index],
+        )
+        if start is not None or end is not None:
+            lo, hi = start or 0, end if end is not None else 1 << 62
+            found = [s for s in found if s.span.start < hi and lo < s.span.end]
+        return found
+
+    def uncertain(
+        self, transcript: str | None = None, count: int = 1, wait: bool = True
+    ) -> list[UncertainSegment]:
+        """Where an answer would teach the model most: uncoded, undecided units, most uncertain first."""
+        model = self.current(wait)
+        names = [transcript] if transcript else [t.name for t in self.data.transcripts()]
+        found: list[UncertainSegment] = []
+        for name in names:
+            scored = self._scored_for(name, model)
+            excluded = self._exclusions(name, scored.units)
+            found.extend(model.uncertain(scored, count, skip=_skipper(excluded)))
+        found.sort(key=lambda u: -u.uncertainty)
+        return found[:count]
+
+
+def _skipper(excluded: list[set[str]]) -> Callable[[Unit], bool]:
+    """Skip a unit the coder already coded or decided on."""
+    return lambda unit: bool(excluded[unit.index])
+
+
+def _take(raw: RawFeatures, rows: list[int]) -> RawFeatures:
+    if len(rows) == len(raw):
+        return raw
+    return RawFeatures(
+        [raw.units[i] for i in rows],
+        raw.words[rows],
+        raw.previous[rows],
+        raw.following[rows],
+        raw.shape[rows],
+    )
+
+
+def _reusable(previous: Calibration | None, labelled: int) -> Calibration | None:
+    if previous is None or previous.fitted_on == 0:
+        return None
+    return previous if labelled <= previous.fitted_on * RECALIBRATE_GROWTH else None

@@ -1,0 +1,271 @@
+"""What the engine scores: units (segments, or whole turns) with their tokens, context and rule hits.
+
+A transcript is read once (tokenized at the segment level, rules matched) into a :class:`ReadTranscript`;
+units at either granularity are views over it, so switching granularity or retraining re-reads nothing.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from qualcode.model import Segment, Span, Turn
+from qualcode.suggest.rules import CodebookRules, RuleHit
+
+if TYPE_CHECKING:
+    import numpy as np
+
+Granularity = Literal["segment", "turn"]
+# A coding labels a unit when it covers at least this share of the shorter of the two.
+LABEL_OVERLAP = 0.5
+KEPT_PUNCT = ("?", "!")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """What the engine needs of one transcript (built by the project from its store)."""
+
+    name: str
+    text: str
+    turns: tuple[Turn, ...]
+    segments: tuple[Segment, ...]
+    role: str = ""  # the participant's role attribute, if the transcript's case has one
+    version: str = ""  # the content hash: a cached reading is reused while it matches
+
+
+@dataclass(slots=True)
+class ReadTranscript:
+    """A transcript read by spaCy: per segment its token ids, content-word mask, rule hits (and vector)."""
+
+    source: SourceText
+    tokens: list[np.ndarray]
+    content: list[np.ndarray]
+    hits: list[tuple[RuleHit, ...]]
+    vectors: np.ndarray | None = None
+    _units: dict[str, list[Unit]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Unit:
+    """One thing to suggest codes for: a segment, or a whole turn."""
+
+    transcript: str
+    index: int
+    turn: int
+    segment: int
+    span: Span
+    text: str
+    speaker: str
+    previous_speaker: str
+    role: str
+    tokens: np.ndarray  # spaCy LOWER (or LEMMA) hashes, uint64
+    content: np.ndarray  # bool: not a stop word, not punctuation
+    previous: np.ndarray  # content-word hashes of the previous turn
+    following: np.ndarray  # all word hashes of the next turn (how the other speaker takes it)
+    hits: tuple[RuleHit, ...]
+    vector: np.ndarray | None = None
+
+
+def read_transcripts(
+    sources: Sequence[SourceText], nlp: Any, rules: CodebookRules, *, lemmas: bool, vectors: bool
+) -> list[ReadTranscript]:
+    """Tokenize each transcript and match the codebook rules, then split the tokens by segment.
+
+    One spaCy Doc per transcript, not per segment: the matchers and the array export then run once per
+    transcript, which is several times faster than per sentence; tokens outside every segment (speaker
+    labels, blank lines) are dropped.
+    """
+    import numpy as np
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LOWER
+
+    key = LEMMA if lemmas else LOWER
+    marks = [nlp.vocab.strings.add(m) for m in KEPT_PUNCT]
+    texts = [src.text for src in sources]
+    docs = nlp.pipe(texts, batch_size=16) if lemmas else (nlp.make_doc(text) for text in texts)
+    out: list[ReadTranscript] = []
+    for src, doc in zip(sources, docs, strict=True):
+        n_seg = len(src.segments)
+        starts = np.fromiter((s.span.start for s in src.segments), dtype=np.int64, count=n_seg)
+        ends = np.fromiter((s.span.end for s in src.segments), dtype=np.int64, count=n_seg)
+        array = doc.to_array([key, IS_STOP, IS_PUNCT, IS_SPACE, IDX])
+        words, offsets = array[:, 0], array[:, 4].astype(np.int64)
+        owner = np.searchsorted(starts, offsets, side="right") - 1
+        inside = (owner >= 0) & (offsets < ends[np.clip(owner, 0, None)]) if n_seg else owner < -1
+        # Punctuation is noise to the model except the marks that carry meaning (a question, an exclamation).
+        keep = inside & (array[:, 3] == 0) & ((array[:, 2] == 0) | np.isin(words, marks))
+        owner, kept = owner[keep], array[keep]
+        bounds = np.searchsorted(owner, np.arange(n_seg + 1))
+        tokens = np.ascontiguousarray(kept[:, 0], dtype=np.uint64)
+        content = (kept[:, 1] == 0) & (kept[:, 2] == 0)
+        hits: list[list[RuleHit]] = [[] for _ in range(n_seg)]
+        for hit in rules.match(doc):
+            at = int(np.searchsorted(starts, hit.start, side="right")) - 1
+            if at >= 0 and hit.start < ends[at]:
+                hits[at].append(hit)
+        read = ReadTranscript(
+            src,
+            [tokens[bounds[i] : bounds[i + 1]] for i in range(n_seg)],
+            [content[bounds[i] : bounds[i + 1]] for i in range(n_seg)],
+            [tuple(h) for h in hits],
+        )
+        if vectors and n_seg:
+            token_of = np.flatnonzero(keep)
+            read.vectors = np.array(
+                [
+                    doc[int(token_of[bounds[i]]) : int(token_of[bounds[i + 1] - 1]) + 1].vector
+                    if bounds[i + 1] > bounds[i]
+                    else np.zeros(doc.vocab.vectors.shape[1], dtype=np.float32)
+                    for i in range(n_seg)
+                ],
+                dtype=np.float32,
+            )
+        out.append(read)
+    return out
+
+
+def units_of(read: ReadTranscript, granularity: Granularity) -> list[Unit]:
+    """The transcript's units at this granularity (cached on the reading)."""
+    cached = read._units.get(granularity)
+    if cached is not None:
+        return cached
+    import numpy as np
+
+    src = read.source
+    turns = {turn.index: turn for turn in src.turns}
+    by_turn: dict[int, list[int]] = {}
+    for n, seg in enumerate(src.segments):
+        by_turn.setdefault(seg.turn_index, []).append(n)
+    order = sorted(by_turn)
+    empty = np.zeros(0, dtype=np.uint64)
+    # Per turn (in order): its content words (context for the turn after) and all its words (for the one before).
+    said = {t: _join([read.tokens[n][read.content[n]] for n in by_turn[t]], np.uint64) for t in order}
+    whole = {t: _join([read.tokens[n] for n in by_turn[t]], np.uint64) for t in order}
+    units: list[Unit] = []
+    for position, turn_index in enumerate(order):
+        members = by_turn[turn_index]
+        turn = turns.get(turn_index)
+        before = order[position - 1] if position else None
+        after = order[position + 1] if position + 1 < len(order) else None
+        speaker, previous_speaker = _speaker(turns, turn_index), _speaker(turns, before)
+        previous = said[before] if before is not None else empty
+        following = whole[after] if after is not None else empty
+        if granularity == "turn":
+            first, last = src.segments[members[0]], src.segments[members[-1]]
+            span = turn.span if turn is not None else Span(first.span.start, last.span.end)
+            units.append(
+                Unit(
+                    index=len(units),
+                    segment=first.index,
+                    span=span,
+                    text=span.of(src.text),
+                    tokens=whole[turn_index],
+                    content=_join([read.content[n] for n in members], np.bool_),
+                    hits=tuple(h for n in members for h in read.hits[n]),
+                    vector=None if read.vectors is None else read.vectors[members].mean(axis=0),
+                    transcript=src.name,
+                    turn=turn_index,
+                    speaker=speaker,
+                    previous_speaker=previous_speaker,
+                    role=src.role,
+                    previous=previous,
+                    following=following,
+                )
+            )
+            continue
+        for n in members:
+            seg = src.segments[n]
+            units.append(
+                Unit(
+                    index=len(units),
+                    segment=seg.index,
+                    span=seg.span,
+                    text=seg.span.of(src.text),
+                    tokens=read.tokens[n],
+                    content=read.content[n],
+                    hits=read.hits[n],
+                    vector=None if read.vectors is None else read.vectors[n],
+                    transcript=src.name,
+                    turn=turn_index,
+                    speaker=speaker,
+                    previous_speaker=previous_speaker,
+                    role=src.role,
+                    previous=previous,
+                    following=following,
+                )
+            )
+    read._units[granularity] = units
+    return units
+
+
+def _speaker(turns: dict[int, Turn], index: int | None) -> str:
+    turn = turns.get(index) if index is not None else None
+    return turn.speaker if turn is not None else ""
+
+
+def _join(parts: list[Any], dtype: Any) -> Any:
+    import numpy as np
+
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
+
+
+def label_units(units: Sequence[Unit], codings: Iterable[tuple[str, Span, str]]) -> list[set[str]]:
+    """The codes each unit carries: a coding labels every unit it covers substantially.
+
+    Args:
+        units: Units, of any transcripts, in transcript order.
+        codings: (transcript, span, code) triples.
+
+    Returns:
+        One set of code names per unit.
+    """
+    labels: list[set[str]] = [set() for _ in units]
+    index: dict[str, tuple[list[int], list[int]]] = {}
+    for n, unit in enumerate(units):
+        starts, positions = index.setdefault(unit.transcript, ([], []))
+        starts.append(unit.span.start)
+        positions.append(n)
+    for name, (starts, positions) in index.items():
+        order = sorted(range(len(starts)), key=starts.__getitem__)
+        index[name] = ([starts[i] for i in order], [positions[i] for i in order])
+    for transcript, span, code in codings:
+        found = index.get(transcript)
+        if found is None:
+            continue
+        starts, positions = found
+        # Units never overlap each other, so only the one before the coding's start can reach into it.
+        i = max(bisect.bisect_right(starts, span.start) - 1, 0)
+        while i < len(starts) and starts[i] < span.end:
+            unit_span = units[positions[i]].span
+            shared = min(unit_span.end, span.end) - max(unit_span.start, span.start)
+            if shared > 0 and shared >= LABEL_OVERLAP * min(len(unit_span), len(span)):
+                labels[positions[i]].add(code)
+            i += 1
+    return labels
+
+
+def choose_granularity(reads: Sequence[ReadTranscript], spans: Iterable[tuple[str, Span]]) -> Granularity:
+    """``turn`` when the coder's codings mostly coincide with whole turns of several sentences, else ``segment``.
+
+    A coding "is" a turn when it covers at least 90 % of a turn that has more than one segment and
+    little beyond it; one-sentence turns say nothing either way.
+    """
+    turns: dict[str, list[Span]] = {}
+    for read in reads:
+        counts: dict[int, int] = {}
+        for seg in read.source.segments:
+            counts[seg.turn_index] = counts.get(seg.turn_index, 0) + 1
+        turns[read.source.name] = [t.span for t in read.source.turns if counts.get(t.index, 0) > 1]
+    whole = partial = 0
+    for transcript, span in spans:
+        for turn in turns.get(transcript, ()):
+            shared = min(turn.end, span.end) - max(turn.start, span.start)
+            if shared <= 0:
+                continue
+            if shared >= 0.9 * len(turn) and shared >= 0.9 * len(span):
+                whole += 1
+            else:
+                partial += 1
+            break
+    return "turn" if whole > 0 and whole >= 2 * partial else "segment"

@@ -1,0 +1,85 @@
+"""`qualcode suggest` and `qualcode evaluate` through the real entry point."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from qualcode.model import Span, Suggestion, SuggestionSource
+from qualcode.project import Project
+
+
+def test_suggest_csv_has_the_documented_columns(qualcode: Any, project_path: Path) -> None:
+    result = qualcode("suggest", project_path, "--format", "csv", "--min-score", "0.3")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == ["transcript", "start", "end", "text", "code", "score", "source", "reason"]
+    outsider = [r for r in rows if r["code"] == "Othered"]
+    assert [(r["transcript"], r["start"], r["end"], r["text"]) for r in outsider] == [
+        ("alpha", "63", "87", "I felt like an outsider."),
+        ("alpha", "126", "156", "I felt like an outsider again."),
+    ]
+    assert outsider[0]["source"] in ("rule", "example")
+    assert outsider[0]["reason"].startswith("matched 'outsider'")
+    assert 0.3 <= float(outsider[0]["score"]) <= 1
+
+
+def test_suggest_filters_and_remembers_rejections(qualcode: Any, project_path: Path) -> None:
+    with Project.open(project_path) as project:
+        project.reject_suggestion(
+            Suggestion("alpha", Span(63, 87), "Othered", 0.5, SuggestionSource.RULE, "matched 'outsider'"),
+            "ana",
+        )
+    result = qualcode(
+        "suggest", project_path, "--transcript", "alpha", "--code", "othered", "--min-score", "0.3",
+        "--format", "json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert [(r["start"], r["end"]) for r in json.loads(result.stdout)] == [(126, 156)]
+    # Another coder has rejected nothing.
+    other = qualcode("suggest", project_path, "--code", "Othered", "--min-score", "0.3", "--coder", "bo")
+    assert other.stdout.count("I felt like an outsider") == 2
+
+
+def test_suggest_uncertain_lists_segments_to_code_next_and_errors_are_one_line(
+    qualcode: Any, project_path: Path
+) -> None:
+    result = qualcode(
+        "suggest", project_path, "--uncertain", "2", "--transcript", "alpha", "--format", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert len(found) == 2
+    assert set(found[0]) == {"transcript", "start", "end", "text", "uncertainty", "best_guesses"}
+    assert found[0]["uncertainty"] >= found[1]["uncertainty"]
+    result = qualcode("suggest", project_path, "--transcript", "gamma")
+    assert result.returncode == 1
+    assert result.stderr.startswith("qualcode: error: no transcript named 'gamma'")
+    assert "hint:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_evaluate_prints_a_learning_curve(qualcode: Any, project_path: Path) -> None:
+    with Project.open(project_path) as project:
+        for name in ("alpha", "beta"):
+            for seg in project.segments(name)[1::2]:
+                project.code(name, "Hope", coder="gold", start=seg.span.start, end=seg.span.end)
+    result = qualcode(
+        "evaluate", project_path, "--gold-coder", "gold", "--steps", "2", "--holdout", "1", "--format", "csv"
+    )
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["method"] for r in rows] == ["model", "keywords", "model", "keywords"]
+    assert rows[0]["coded"] == "2" and int(rows[2]["coded"]) > 2  # the last step: all there is to code
+    assert {"kappa", "ECE", "P@3", "span_F1", "F1_macro"} <= set(rows[0])
+    assert "gold coder 'gold'" in result.stderr and "held-out" in result.stderr
+
+
+def test_evaluate_usage_and_user_errors(qualcode: Any, project_path: Path) -> None:
+    bad_steps = qualcode("evaluate", project_path, "--gold-coder", "gold", "--steps", "ten")
+    assert bad_steps.returncode == 2 and "comma-separated" in bad_steps.stderr
+    nobody = qualcode("evaluate", project_path, "--gold-coder", "nobody")
+    assert nobody.returncode == 1
+    assert "qualcode: error: 'nobody' has no codings in this project" in nobody.stderr

@@ -1,0 +1,245 @@
+"""The suggestion engine on a blank English pipeline: rules, examples, the learned model, active learning."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_suggest_synthetic import HOPE, OTHERED, PLAIN, QUESTIONS, build
+
+from qualcode.model import Span, SuggestionSource
+from qualcode.project import Project
+from qualcode.suggest.learn import Calibration
+from qualcode.suggest.units import label_units
+
+
+@pytest.fixture(scope="module")
+def synthetic_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("synthetic"))
+
+
+@pytest.fixture
+def synthetic(synthetic_template: Path, tmp_path: Path) -> Iterator[Project]:
+    path = tmp_path / "s.qualcode"
+    shutil.copyfile(synthetic_template, path)
+    with Project.open(path) as project:
+        yield project
+
+
+def test_a_keyword_suggests_its_code_with_the_reason(project: Project) -> None:
+    found = project.suggestions("alpha", "ana")
+    othered = [s for s in found if s.code == "Othered"]
+    assert [s.span for s in othered] == [Span(63, 87), Span(126, 156)]
+    first = othered[0]
+    # The keyword and the codebook's example quote both speak for it; the stronger one is the source.
+    assert first.source in (SuggestionSource.RULE, SuggestionSource.EXAMPLE)
+    assert first.reason.startswith("matched 'outsider'")
+    assert "like the codebook example 'I felt like an outsider.'" in first.reason
+    assert first.text == "I felt like an outsider."
+    assert 0 < first.score <= 1
+    assert (first.turn, first.segment) == (1, 2)
+
+
+def test_suggestions_skip_what_the_coder_already_coded(project: Project) -> None:
+    project.code("alpha", "Othered", coder="ana", start=63, end=87)
+    spans = [s.span for s in project.suggestions("alpha", "ana") if s.code == "Othered"]
+    assert Span(63, 87) not in spans
+
+
+def test_filters_by_code_score_and_range(project: Project) -> None:
+    assert project.suggestions("alpha", "ana", codes=["hope"]) == []
+    assert project.suggestions("alpha", "ana", min_score=0.99) == []
+    ranged = project.suggestions("alpha", "ana", start=120, end=200)
+    assert [s.span for s in ranged] == [Span(126, 156)]
+
+
+def test_unknown_transcript_is_a_clear_error(project: Project) -> None:
+    from qualcode.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match="no transcript named 'gamma'"):
+        project.suggestions("gamma", "ana")
+
+
+def _fresh(project: Project) -> str:
+    """Import a transcript the gold coder has not coded; returns its name."""
+    folder = Path(str(project.path)).parent
+    (folder / "fresh.txt").write_text(
+        f"Interviewer: {QUESTIONS[1]}\nParticipant: {OTHERED[2]} {HOPE[0]} {PLAIN[0]}\n", encoding="utf-8"
+    )
+    project.import_transcripts([folder / "fresh.txt"])
+    return "fresh"
+
+
+def test_the_model_learns_the_coders_codes(synthetic: Project) -> None:
+    model = synthetic.suggester("gold").retrain()
+    assert set(model.modelled_codes()) == {"Question", "Othered", "Hope"}
+    assert model.calibration.fitted_on > 0
+    found = synthetic.suggestions("int00", "newcomer")  # nobody's codings: rules and examples only
+    assert {s.source for s in found} <= {SuggestionSource.RULE, SuggestionSource.EXAMPLE}
+    # A new transcript the gold coder has not coded: the model's suggestions follow the cues.
+    _fresh(synthetic)
+    best = {s.text: s for s in synthetic.suggestions("fresh", "gold", per_segment=1, min_score=0.0)}
+    assert best[QUESTIONS[1]].code == "Question"
+    assert best[OTHERED[2]].code == "Othered"
+    assert best[HOPE[0]].code == "Hope"
+    assert best[QUESTIONS[1]].source is SuggestionSource.MODEL
+    assert best[QUESTIONS[1]].score > 0.5
+    assert "learned from your" in best[QUESTIONS[1]].reason
+    assert "close to your coding in int" in best[OTHERED[2]].reason
+    assert all(
+        s.score < 0.5 for s in synthetic.suggestions("fresh", "gold", min_score=0.0) if s.text == PLAIN[0]
+    )
+
+
+def test_next_uncertain_points_at_an_uncoded_segment(synthetic: Project) -> None:
+    uncertain = synthetic.uncertain_segments("gold", count=3)
+    assert len(uncertain) == 3
+    coded = {(c.transcript, c.span) for c in synthetic.codings(coders=("gold",))}
+    assert all((u.transcript, u.span) not in coded for u in uncertain)
+    assert uncertain[0].uncertainty >= uncertain[1].uncertainty >= uncertain[2].uncertainty
+    nxt = synthetic.next_uncertain("gold", "int03")
+    assert nxt is not None and nxt.transcript == "int03"
+
+
+def test_retrain_runs_in_a_worker_thread_while_suggestions_are_read(synthetic: Project) -> None:
+    _fresh(synthetic)
+    suggester = synthetic.suggester("gold")
+    old = suggester.current()
+    synthetic.code("int01", "Hope", coder="gold", start=0, end=5)
+    assert suggester.stale()
+    progress: list[object] = []
+    worker = threading.Thread(target=lambda: progress.extend(synthetic.iter_retrain_suggestions("gold")))
+    worker.start()
+    during = synthetic.suggestions("fresh", "gold")  # from the old model, never blocked
+    worker.join(timeout=60)
+    assert during
+    assert suggester.model is not old and not suggester.stale()
+    stages = [getattr(p, "stage", None) for p in progress]
+    assert stages[0] == "reading" and "training" in stages and stages[-2] == "done"
+    assert progress[-1] is suggester.model
+
+
+def test_turn_granularity_when_the_coder_codes_whole_turns(synthetic: Project) -> None:
+    for turn in synthetic.transcript("int04").turns:
+        if turn.speaker == "Participant":
+            synthetic.code("int04", "Othered", coder="turns", start=turn.span.start, end=turn.span.end)
+    suggester = synthetic.suggester("turns")
+    suggester.retrain()
+    assert suggester.granularity == "turn"
+    found = synthetic.suggestions("int05", "turns", min_score=0.0)
+    turn_spans = {t.span for t in synthetic.transcript("int05").turns}
+    assert found and {s.span for s in found} <= turn_spans
+
+
+def test_label_units_needs_a_substantial_overlap(project: Project) -> None:
+    suggester = project.suggester("ana")
+    knowledge = suggester.knowledge()
+    units = suggester._raw_of(suggester.read(["alpha"], knowledge)[0], "segment")[0]
+    labels = label_units(
+        units,
+        [
+            ("alpha", Span(70, 80), "inside"),  # a short quote inside a sentence labels it
+            ("alpha", Span(85, 90), "graze"),  # a few characters over a boundary label nothing
+            ("alpha", Span(63, 149), "wide"),  # a passage labels every sentence it covers
+        ],
+    )
+    assert [sorted(s) for s in labels] == [[], [], ["inside", "wide"], ["wide"], ["wide"], []]
+
+
+def test_calibration_is_a_monotone_sigmoid() -> None:
+    calibration = Calibration(2.0, -1.0, 10)
+    z = np.array([-2.0, 0.0, 0.5, 3.0])
+    p = calibration.apply(z)
+    assert np.all(np.diff(p) > 0)
+    assert p[2] == pytest.approx(0.5)
+    assert Calibration().apply(np.array([0.0]))[0] == pytest.approx(0.5)
+
+
+def test_word_patterns_become_phrases_that_match_like_the_matcher() -> None:
+    import spacy
+    from spacy.matcher import Matcher
+
+    from qualcode.model import Code, Codebook
+    from qualcode.suggest.rules import CodebookRules, as_phrases
+
+    pattern = [{"LOWER": "recovery"}, {"ORTH": "-", "OP": "?"}, {"LOWER": {"IN": ["college", "agenda"]}}]
+    assert as_phrases(pattern) == [
+        ["recovery", "-", "college"],
+        ["recovery", "-", "agenda"],
+        ["recovery", "college"],
+        ["recovery", "agenda"],
+    ]
+    starred = [{"LOWER": "not"}, {"LOWER": "a", "OP": "*"}, {"LOWER": "nurse"}]
+    assert as_phrases(starred) is None  # left to spaCy's Matcher
+    assert as_phrases([{"POS": "NOUN"}]) is None
+    nlp = spacy.blank("en")
+    rules = CodebookRules(Codebook((Code("Recovery", patterns=(pattern, starred)),)), nlp)
+    doc = nlp.make_doc("The Recovery-College and the recovery agenda, not a a nurse.")
+    matcher = Matcher(nlp.vocab)
+    matcher.add("x", [pattern, starred])
+    expected = {(doc[s:e].start_char, doc[s:e].end_char) for _, s, e in matcher(doc)}
+    assert {(h.start, h.end) for h in rules.match(doc)} == expected
+    assert {h.words for h in rules.match(doc)} == {"Recovery-College", "recovery agenda", "not a a nurse"}
+
+
+def test_a_configured_pipeline_that_is_missing_degrades_to_blank_with_a_note() -> None:
+    from qualcode.suggest.nlp import BLANK, suggestion_reader
+
+    reader = suggestion_reader("qualcode_no_such_pipeline")
+    assert reader.name == BLANK and not reader.lemmas and not reader.vectors
+    assert "'qualcode_no_such_pipeline' is not installed" in reader.note
+
+
+def test_vectors_are_used_for_example_similarity_when_the_pipeline_has_them() -> None:
+    import spacy
+
+    from qualcode.model import Code, Codebook, Segment, Turn
+    from qualcode.suggest.engine import Knowledge, train_model
+    from qualcode.suggest.features import raw_features
+    from qualcode.suggest.nlp import Reader
+    from qualcode.suggest.units import SourceText, units_of
+
+    nlp = spacy.blank("en")
+    for word, vector in {"excluded": [1.0, 0.0], "outsider": [0.9, 0.1], "lunch": [0.0, 1.0]}.items():
+        nlp.vocab.set_vector(word, np.array(vector, dtype=np.float32))
+    reader = Reader(nlp, "test-vectors", lemmas=False, vectors=True)
+    knowledge = Knowledge.build(Codebook((Code("Othered", examples=("outsider",)),)), reader)
+    text = "I felt excluded. We had lunch."
+    source = SourceText(
+        "t",
+        text,
+        (Turn(0, "P", Span(0, len(text))),),
+        (Segment(0, 0, Span(0, 16)), Segment(1, 0, Span(17, 30))),
+    )
+    units = units_of(knowledge.read([source])[0], "segment")
+    model = train_model(knowledge, raw_features([]), [], use_model=False)
+    scored = model.score(raw_features(units))
+    # No word in common with the example, but the vectors are close: "excluded" is like "outsider".
+    assert scored.similarity[0, 0] > 0.9 > 0.2 > scored.similarity[1, 0]
+    [suggestion] = model.suggestions(scored, min_score=0.3)
+    assert suggestion.text == "I felt excluded." and suggestion.source is SuggestionSource.EXAMPLE
+
+
+def test_with_a_trained_pipeline_keywords_also_match_inflections() -> None:
+    """Opt-in: runs only where the `trained` extra (or en_core_web_sm) is installed."""
+    from qualcode.model import Code, Codebook
+    from qualcode.suggest.nlp import suggestion_reader
+    from qualcode.suggest.rules import CodebookRules
+
+    reader = suggestion_reader("auto")
+    if not reader.lemmas:
+        pytest.skip("no trained English pipeline installed (pip install -e '.[trained]')")
+    keywords = ("othered", "been there", "line managers")
+    rules = CodebookRules(Codebook((Code("Othered", keywords=keywords),)), reader.nlp, lemmas=True)
+    doc = reader.nlp(
+        "They othered me. She felt othering happen. The other nurse. Is there more? My line manager helped."
+    )
+    assert {(h.words, h.kind) for h in rules.match(doc)} == {
+        ("othered", "keyword"),
+        ("othering", "lemma"),
+        ("line manager", "lemma"),
+    }
