@@ -83,6 +83,21 @@ class CodingsReport:
     created_codes: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A match of a search: where it is, and the line around it for display."""
+
+    transcript: str
+    span: Span
+    context: str
+
+
+def _context(text: str, match: re.Match[str], width: int = 60) -> str:
+    start = max(0, match.start() - width)
+    end = min(len(text), match.end() + width)
+    return " ".join(text[start:end].split())
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -267,6 +282,36 @@ class Project:
 
     def segments(self, name: str) -> list[Segment]:
         return self.repo.segments(name)
+
+    def coverage(self, coder: str) -> dict[str, tuple[int, int]]:
+        """Per transcript: (segments this coder has coded, all segments)."""
+        return self.repo.coverage(coder)
+
+    def search(
+        self, query: str, *, regex: bool = False, case_sensitive: bool = False, limit: int = 1000
+    ) -> list[SearchHit]:
+        """Find words (or a regular expression) across all transcripts.
+
+        Raises:
+            InputError: for an empty query or an invalid regular expression.
+        """
+        if not query.strip():
+            raise InputError("the search is empty", "type words to find")
+        flags = 0 if case_sensitive else re.IGNORECASE
+        try:
+            pattern = re.compile(query if regex else r"\s+".join(re.escape(w) for w in query.split()), flags)
+        except re.error as exc:
+            raise InputError(
+                f"not a valid regular expression: {exc}", "check the brackets and escapes"
+            ) from exc
+        hits: list[SearchHit] = []
+        for name, text in sorted(self.repo.texts().items()):
+            for match in pattern.finditer(text):
+                if match.end() > match.start():
+                    hits.append(SearchHit(name, Span(match.start(), match.end()), _context(text, match)))
+                    if len(hits) >= limit:
+                        return hits
+        return hits
 
     def rename_transcript(self, old: str, new: str, coder: str | None = None) -> None:
         if not new.strip():
@@ -460,6 +505,27 @@ class Project:
             )
         return removed
 
+    def toggle_coding(
+        self, transcript: str, span: Span, code: str, *, coder: str, origin: Origin = Origin.MANUAL
+    ) -> tuple[bool, Coding]:
+        """Remove this coder's coding of ``code`` on exactly ``span`` if there is one, else add it.
+
+        Returns:
+            Whether a coding was added (False: removed), and that coding. Stored durably on return.
+        """
+        # A read first: most key presses add, and a write transaction that finds nothing still locks.
+        present = self.repo.codings(
+            CodingFilter(transcripts=(transcript,), codes=(code,), coders=(coder,)), span=span
+        )
+        if present:
+            removed = self.repo.remove_coding(transcript, span, code, coder)
+            if removed is not None:
+                return False, removed
+        stored, _ = self.repo.add_codings(
+            [NewCoding(transcript, span, code, coder, origin)], coder, create_codes=False
+        )
+        return True, stored[0]
+
     def codings(self, flt: CodingFilter | None = None, **criteria: Any) -> list[Coding]:
         """Codings filtered by transcripts, codes, coders, origins and attributes (all optional)."""
         if flt is None:
@@ -552,6 +618,11 @@ class Project:
 
     def memos(self) -> list[Memo]:
         return self.repo.memos()
+
+    def update_memo(self, memo_id: int, text: str, *, coder: str) -> None:
+        if not text.strip():
+            raise InputError("the memo is empty", "write something, or undo to get the old text back")
+        self.repo.update_memo(memo_id, text, coder)
 
     def events(self, limit: int | None = None) -> list[Event]:
         return self.repo.events(limit)
@@ -656,6 +727,274 @@ class Project:
             ],
             columns=columns,
         )
+
+    # -- analysis and reports ---------------------------------------------------------------------
+    # Thin wrappers over qualcode.analysis (pure functions over pandas frames). The workbench's analysis
+    # screen can load analysis_corpus() once in a worker, then call qualcode.analysis on it directly.
+
+    if TYPE_CHECKING:  # here rather than at the top, so this section stays in one piece
+        from qualcode.analysis.corpus import Corpus
+        from qualcode.analysis.pseudonyms import Pseudonymiser
+
+    PSEUDONYMS_KEY = "pseudonyms"  # meta key: JSON object, real name -> replacement ("" for "[name]")
+
+    def analysis_corpus(self, flt: CodingFilter | None = None, **criteria: Any) -> Corpus:
+        """Everything an analysis reads, loaded once: codings, transcripts, segments, turns, cases.
+
+        Args:
+            flt: Narrow to transcripts, codes (a group selects the codes below it), coders, origins, and
+                attributes (which narrow the transcripts, so shares of cases too).
+            **criteria: The same as keyword lists, when no ``flt`` is given.
+        """
+        from qualcode.analysis.corpus import corpus_from_rows
+
+        if flt is None:
+            flt = CodingFilter(**{k: tuple(v) for k, v in criteria.items()})
+        rows = self.repo.analysis_rows()
+        corpus = corpus_from_rows(
+            self.codebook(), rows.transcripts, rows.turns, rows.segments, self.cases(), rows.codings
+        )
+        return corpus.subset(
+            transcripts=flt.transcripts,
+            codes=flt.codes,
+            coders=flt.coders,
+            origins=[o.value for o in flt.origins],
+            where=flt.attributes,
+        )
+
+    def frequencies(self, by: str | None = None, *, rollup: bool = True, **criteria: Any) -> pd.DataFrame:
+        """Code frequencies (codings, segments, words, transcripts, cases, share of cases); see
+        :func:`qualcode.analysis.frequencies`. ``by``: transcript, case, coder or an attribute."""
+        from qualcode.analysis import frequencies
+
+        return frequencies(self.analysis_corpus(**criteria), by, rollup=rollup)
+
+    def code_matrix(
+        self, by: str = "case", measure: str = "codings", *, rollup: bool = True, **criteria: Any
+    ) -> pd.DataFrame:
+        """A code-by-case (or -attribute) matrix; see :func:`qualcode.analysis.code_matrix`."""
+        from qualcode.analysis import code_matrix
+
+        return code_matrix(self.analysis_corpus(**criteria), by, measure, rollup=rollup)
+
+    def cooccurrence(self, unit: str = "segment", **criteria: Any) -> pd.DataFrame:
+        """Code pairs in the same segment, turn, or overlapping; see :func:`qualcode.analysis.cooccurrence`."""
+        from qualcode.analysis import cooccurrence
+
+        return cooccurrence(self.analysis_corpus(**criteria), unit)
+
+    def quotes(
+        self,
+        *,
+        context: str = "none",
+        template: str | None = None,
+        pseudonymise: bool = False,
+        **criteria: Any,
+    ) -> pd.DataFrame:
+        """Every coded quote with attribution; see :func:`qualcode.analysis.quotes`."""
+        from qualcode.analysis import quotes
+
+        corpus = self.analysis_corpus(**criteria)
+        pseudonymiser = self.pseudonymiser(corpus) if pseudonymise else None
+        frame = quotes(corpus, context=context, template=template, pseudonymiser=pseudonymiser)
+        if pseudonymiser is not None:
+            texts = [*frame["quote"], *frame["context"]]
+            frame = self.pseudonymiser(corpus, texts=texts).frame(frame)
+        return frame
+
+    def pseudonyms(self) -> dict[str, str]:
+        """The project's name list: real name -> replacement ("" means "[name]")."""
+        import json
+
+        raw = self.repo.get_meta(self.PSEUDONYMS_KEY)
+        value = json.loads(raw) if raw else {}
+        return {str(k): str(v or "") for k, v in value.items()} if isinstance(value, dict) else {}
+
+    def set_pseudonyms(self, names: dict[str, str], coder: str | None = None) -> None:
+        """Replace the project's name list (real name -> replacement; "" for "[name]").
+
+        Raises:
+            InputError: for an empty name.
+        """
+        import json
+
+        cleaned: dict[str, str] = {}
+        for name, replacement in names.items():
+            if not name.strip():
+                raise InputError("a name in the pseudonym list is empty", "give the name as it is written")
+            cleaned[" ".join(name.split())] = replacement.strip()
+        data = json.dumps(dict(sorted(cleaned.items(), key=lambda kv: kv[0].casefold())), ensure_ascii=False)
+        self.repo.set_meta(self.PSEUDONYMS_KEY, data, coder)
+
+    def pseudonymiser(self, corpus: Corpus | None = None, *, texts: Iterable[str] = ()) -> Pseudonymiser:
+        """The project's pseudonymiser: its name list, speaker labels as participant ids, and, over
+        ``texts``, person names found by a trained spaCy pipeline when one is installed.
+        """
+        from qualcode.analysis.pseudonyms import build_pseudonymiser, load_ner, person_names, trained_pipeline
+
+        corpus = corpus if corpus is not None else self.analysis_corpus()
+        pseudonymiser = build_pseudonymiser(corpus, self.pseudonyms())
+        texts = [t for t in texts if t]
+        if not texts:
+            return pseudonymiser
+        pipeline = trained_pipeline(self.repo.get_meta("pipeline"))
+        nlp = load_ner(pipeline) if pipeline else None
+        if nlp is None:
+            note = (
+                "no trained spaCy pipeline with an entity recogniser is installed, so names come from the "
+                "project's list and the speaker labels only (install one, e.g. en_core_web_sm, to find others)"
+            )
+            return pseudonymiser.with_names((), note)
+        found = person_names(texts, nlp)
+        return pseudonymiser.with_names(
+            found, f"{pipeline} found {len(found)} person names in the exported text"
+        )
+
+    # -- suggestions ------------------------------------------------------------------------------
+    # The engine lives in qualcode.suggest; these are thin wrappers. spaCy and scikit-learn load on first use.
+
+    if TYPE_CHECKING:
+        from qualcode.model import Suggestion, SuggestionDecision, UncertainSegment
+        from qualcode.suggest.engine import TrainedModel
+        from qualcode.suggest.evaluate import EvaluationProgress, EvaluationReport
+        from qualcode.suggest.session import RetrainProgress, Suggester
+
+    def suggester(self, coder: str, *, granularity: str = "auto") -> Suggester:
+        """The coder's suggestion model: one per coder, kept while the project is open.
+
+        Args:
+            coder: Whose codings and decisions it learns from.
+            granularity: ``segment``, ``turn`` or ``auto`` (turns when the coder codes whole turns).
+        """
+        from qualcode.suggest.session import Suggester
+
+        cache: dict[tuple[str, str], Suggester] = self.__dict__.setdefault("_suggesters", {})
+        key = (coder, granularity)
+        if key not in cache:
+            pipeline = self.repo.get_meta("suggest.pipeline") or self.repo.get_meta("pipeline")
+            cache[key] = Suggester(self, coder, pipeline=pipeline, granularity=granularity)
+        return cache[key]
+
+    def suggestions(
+        self,
+        transcript: str,
+        coder: str,
+        *,
+        codes: Sequence[str] | None = None,
+        min_score: float = 0.3,
+        per_segment: int | None = 3,
+        start: int | None = None,
+        end: int | None = None,
+        retrain: bool = False,
+        wait: bool = True,
+    ) -> list[Suggestion]:
+        """Ranked suggestions for a transcript (or the part in ``[start, end)``), with score, source, reason.
+
+        Never includes a code the coder rejected on that span, or one the coder already applied there.
+        The model is trained on first use (``wait=False``: not trained here; until a retrain has run,
+        the codebook's rules and examples answer alone). ``retrain=True`` brings the model up to date
+        first; the workbench instead runs :meth:`iter_retrain_suggestions` in a worker after each change.
+        """
+        self._known_transcript(transcript)
+        suggester = self.suggester(coder)
+        if retrain and suggester.stale():
+            suggester.retrain()
+        return suggester.suggestions(
+            transcript,
+            codes=codes,
+            min_score=min_score,
+            per_unit=per_segment,
+            start=start,
+            end=end,
+            wait=wait,
+        )
+
+    def all_suggestions(
+        self, coder: str, *, transcripts: Sequence[str] | None = None, **options: Any
+    ) -> list[Suggestion]:
+        """Suggestions for several transcripts (all when None); options as for :meth:`suggestions`."""
+        names = list(transcripts) if transcripts else self.repo.transcript_names()
+        return [s for name in names for s in self.suggestions(name, coder, **options)]
+
+    def accept_suggestion(self, suggestion: Suggestion, coder: str) -> Coding:
+        """Store the suggestion as the coder's coding (origin ``suggestion``), durably, and remember it."""
+        from qualcode.store.suggestions import SuggestionStore
+
+        return SuggestionStore(self.repo).accept(suggestion, coder)
+
+    def accept_suggestions(self, suggestions: Sequence[Suggestion], coder: str) -> list[Coding]:
+        """Accept several suggestions as one action (one transaction, one log entry): all or none."""
+        from qualcode.store.suggestions import SuggestionStore
+
+        return SuggestionStore(self.repo).accept_many(list(suggestions), coder)
+
+    def reject_suggestion(self, suggestion: Suggestion, coder: str) -> SuggestionDecision:
+        """Remember that the coder rejected this code here; it is never suggested on that span again."""
+        from qualcode.store.suggestions import SuggestionStore
+
+        return SuggestionStore(self.repo).reject(suggestion, coder)
+
+    def forget_suggestion_decision(
+        self, transcript: str, span: Span, code: str, coder: str
+    ) -> SuggestionDecision | None:
+        """Undo a reject (or the record of an accept); returns the decision removed, if there was one."""
+        from qualcode.store.suggestions import SuggestionStore
+
+        return SuggestionStore(self.repo).forget(transcript, span, code, coder)
+
+    def suggestion_decisions(
+        self, coder: str | None = None, transcript: str | None = None, decision: Any = None
+    ) -> list[SuggestionDecision]:
+        """Remembered accepts and rejects, optionally of one coder, transcript, or kind (Decision)."""
+        from qualcode.store.suggestions import SuggestionStore
+
+        return SuggestionStore(self.repo).decisions(coder, transcript, decision)
+
+    def uncertain_segments(
+        self, coder: str, transcript: str | None = None, count: int = 10
+    ) -> list[UncertainSegment]:
+        """Uncoded segments where the model is least certain and an answer would teach it most."""
+        if transcript is not None:
+            self._known_transcript(transcript)
+        return self.suggester(coder).uncertain(transcript, count)
+
+    def next_uncertain(self, coder: str, transcript: str | None = None) -> UncertainSegment | None:
+        """The one segment to look at next for the model's sake (the workbench's "next uncertain" key)."""
+        found = self.uncertain_segments(coder, transcript, 1)
+        return found[0] if found else None
+
+    def iter_retrain_suggestions(self, coder: str) -> Iterator[RetrainProgress | TrainedModel]:
+        """Retrain the coder's model, yielding progress; a plain generator for a thread worker."""
+        return self.suggester(coder).iter_retrain()
+
+    def iter_evaluate_suggestions(
+        self, gold_coder: str, **options: Any
+    ) -> Iterator[EvaluationProgress | EvaluationReport]:
+        """Simulate a coder learning from ``gold_coder``'s codings; see ``qualcode.suggest.evaluate``."""
+        from qualcode.suggest.evaluate import iter_evaluate
+
+        if gold_coder not in {c.coder for c in self.repo.codings(CodingFilter(coders=(gold_coder,)))}:
+            raise NotFoundError(
+                f"{gold_coder!r} has no codings in this project",
+                "name a coder whose codings are the gold standard (see: qualcode stats PROJECT)",
+            )
+        pipeline = self.repo.get_meta("suggest.pipeline") or self.repo.get_meta("pipeline")
+        return iter_evaluate(self, gold_coder, pipeline=pipeline, **options)
+
+    def evaluate_suggestions(self, gold_coder: str, **options: Any) -> EvaluationReport:
+        """The learning curve of :meth:`iter_evaluate_suggestions`, without the progress."""
+        from qualcode.suggest.evaluate import EvaluationReport
+
+        report = None
+        for step in self.iter_evaluate_suggestions(gold_coder, **options):
+            if isinstance(step, EvaluationReport):
+                report = step
+        assert report is not None
+        return report
+
+    def _known_transcript(self, name: str) -> None:
+        if name not in self.repo.transcript_names():
+            raise NotFoundError(f"no transcript named {name!r}", "list them with: qualcode transcripts list")
 
 
 def _int_or_none(raw: str, where: str, what: str) -> int | None:

@@ -154,14 +154,26 @@ def transcripts_rename(project: Path, old: str, new: str, coder: str) -> None:
     help="Where to build the demo project.",
 )
 @click.option("--fresh", is_flag=True, help="Rebuild the demo project even if it exists.")
-def demo(path: Path, fresh: bool) -> None:
-    """Build the demo project (six fictional interviews, the peer-roles codebook) and show what it holds."""
+@click.option("--no-open", is_flag=True, help="Only build and describe it; do not open the workbench.")
+@click.option("--coder", default="demo", show_default=True, help="Who codes in the workbench.")
+def demo(path: Path, fresh: bool, no_open: bool, coder: str) -> None:
+    """Build the demo project (six fictional interviews, the peer-roles codebook) and open the workbench.
+
+    Without a terminal (in a script, or with --no-open) it describes what the project holds instead.
+    """
+    from qualcode.cli.workbench import run_workbench
     from qualcode.demo import build_demo
 
     with build_demo(path, fresh=fresh, progress=lambda msg: click.echo(msg, err=True)) as proj:
-        click.echo(f"demo project: {path}")
-        print_stats(proj.stats())
-        for case in proj.cases():
-            attrs = ", ".join(f"{k}: {v}" for k, v in case.attributes.items())
-            click.echo(f"  {case.name}  {attrs}")
-        click.echo(f"next: qualcode codings {path}   |   qualcode codebook show {path}")
+        interactive = sys.stdin.isatty() and sys.stdout.isatty()
+        if interactive and not no_open:
+            pass
+        else:
+            click.echo(f"demo project: {path}")
+            print_stats(proj.stats())
+            for case in proj.cases():
+                attrs = ", ".join(f"{k}: {v}" for k, v in case.attributes.items())
+                click.echo(f"  {case.name}  {attrs}")
+            click.echo(f"next: qualcode open {path}   |   qualcode codebook show {path}")
+            return
+    run_workbench(path, coder)

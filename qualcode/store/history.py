@@ -60,7 +60,10 @@ class RowImages:
 
 def _rows(conn: Connection, table: str, ids: list[int]) -> list[dict[str, Any]]:
     tbl = _TABLES[table]
-    return [dict(r._mapping) for r in conn.execute(select(tbl).where(tbl.c.id.in_(ids)))]
+    # One id is the common case (a key press codes one span): a plain comparison compiles once and is
+    # cached, where IN with a list is re-rendered for every call.
+    where = tbl.c.id == ids[0] if len(ids) == 1 else tbl.c.id.in_(ids)
+    return [dict(r._mapping) for r in conn.execute(select(tbl).where(where))]
 
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
@@ -120,7 +123,7 @@ def _upsert(conn: Connection, tbl: Any, name: str, rows: list[dict[str, Any]]) -
 UNDOABLE = frozenset(
     {
         "coding.add", "coding.remove", "codings.import", "code.add", "code.update", "code.rename",
-        "code.move", "code.merge", "code.split", "code.delete", "codebook.import", "memo.add",
+        "code.move", "code.merge", "code.split", "code.delete", "codebook.import", "memo.add", "memo.update",
     }
 )  # fmt: skip
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from qualcode.errors import ConflictError, NotFoundError
@@ -56,6 +56,18 @@ class NewCoding:
     code: str
     coder: str
     origin: Origin = Origin.MANUAL
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisRows:
+    """Plain rows for the analyses: transcripts (name, text, case), turns (transcript, index, speaker,
+    start, end), segments (transcript, index, turn, start, end), codings (id, transcript, code, coder,
+    origin, start, end, created_at)."""
+
+    transcripts: list[tuple[str, str, str | None]]
+    turns: list[tuple[Any, ...]]
+    segments: list[tuple[Any, ...]]
+    codings: list[tuple[Any, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +214,60 @@ class Repository:
             turns=turns,
         )
 
+    def analysis_rows(self) -> AnalysisRows:
+        """Everything the analyses read, as plain rows from a handful of queries in one read.
+
+        Building a model object per segment and per coding costs far more than the queries themselves on
+        a project of 100,000 codings; the analyses turn these rows into frames directly.
+        """
+        with self.read() as conn:
+            names = dict(conn.execute(select(t.transcripts.c.id, t.transcripts.c.name)).all())
+            cases = dict(conn.execute(select(t.cases.c.id, t.cases.c.name)).all())
+            transcripts = [
+                (r.name, r.text, cases.get(r.case_id))
+                for r in conn.execute(
+                    select(t.transcripts.c.name, t.transcripts.c.text, t.transcripts.c.case_id)
+                )
+            ]
+            turns = [
+                (names[r[0]], *r[1:])
+                for r in conn.execute(
+                    select(
+                        t.turns.c.transcript_id,
+                        t.turns.c.idx,
+                        t.turns.c.speaker,
+                        t.turns.c.start,
+                        t.turns.c.end,
+                    )
+                )
+            ]
+            segments = [
+                (names[r[0]], *r[1:])
+                for r in conn.execute(
+                    select(
+                        t.segments.c.transcript_id, t.segments.c.idx, t.segments.c.turn_idx,
+                        t.segments.c.start, t.segments.c.end,
+                    )
+                )
+            ]  # fmt: skip
+            codings = [
+                (r[0], names[r[1]], r[2], r[3], r[4], r[5], r[6], _aware(r[7]))
+                for r in conn.execute(
+                    select(
+                        t.codings.c.id, t.codings.c.transcript_id, t.codes.c.name, t.coders.c.name,
+                        t.codings.c.origin, t.codings.c.start, t.codings.c.end, t.codings.c.created_at,
+                    )
+                    .join(t.codes, t.codes.c.id == t.codings.c.code_id)
+                    .join(t.coders, t.coders.c.id == t.codings.c.coder_id)
+                )
+            ]  # fmt: skip
+        return AnalysisRows(transcripts, turns, segments, codings)
+
+    def texts(self) -> dict[str, str]:
+        """Every transcript's text by name (for searching across the project)."""
+        with self.read() as conn:
+            return {r.name: r.text for r in conn.execute(select(t.transcripts.c.name, t.transcripts.c.text))}
+
     def transcript_names(self) -> list[str]:
         with self.read() as conn:
             return list(conn.execute(select(t.transcripts.c.name).order_by(t.transcripts.c.name)).scalars())
@@ -240,6 +306,33 @@ class Repository:
                 )
                 for r in conn.execute(query)
             ]
+
+    def coverage(self, coder: str) -> dict[str, tuple[int, int]]:
+        """Per transcript: how many segments this coder has coded (any overlap), and how many there are."""
+        seg, cod = t.segments, t.codings
+        coded = (
+            select(cod.c.id)
+            .join(t.coders, cod.c.coder_id == t.coders.c.id)
+            .where(
+                t.coders.c.name == coder,
+                cod.c.transcript_id == seg.c.transcript_id,
+                cod.c.start < seg.c.end,
+                seg.c.start < cod.c.end,
+            )
+            .exists()
+        )
+        query = (
+            select(
+                t.transcripts.c.name,
+                func.count(seg.c.id),
+                func.coalesce(func.sum(case((coded, 1), else_=0)), 0),
+            )
+            .select_from(t.transcripts)
+            .outerjoin(seg, seg.c.transcript_id == t.transcripts.c.id)
+            .group_by(t.transcripts.c.name)
+        )
+        with self.read() as conn:
+            return {name: (int(done), int(total)) for name, total, done in conn.execute(query)}
 
     def segments(self, name: str) -> list[Segment]:
         with self.read() as conn:
@@ -619,9 +712,12 @@ class Repository:
             tx.log("coding.remove", codings=[_coding_payload(coding)])
             return coding
 
-    def codings(self, flt: CodingFilter | None = None) -> list[Coding]:
+    def codings(self, flt: CodingFilter | None = None, *, span: Span | None = None) -> list[Coding]:
+        """Codings matching the filter (and, when given, on exactly ``span``), in text order."""
         flt = flt or CodingFilter()
         query = _coding_query()
+        if span is not None:
+            query = query.where(t.codings.c.start == span.start, t.codings.c.end == span.end)
         if flt.transcripts:
             query = query.where(t.transcripts.c.name.in_(flt.transcripts))
         if flt.codes:
@@ -714,6 +810,17 @@ class Repository:
         """The id of the newest event: a cheap way to notice that another process changed the project."""
         with self.read() as conn:
             return int(conn.execute(select(func.coalesce(func.max(t.events.c.id), 0))).scalar_one())
+
+    def update_memo(self, memo_id: int, text: str, coder: str) -> None:
+        """Replace a memo's text (undoable)."""
+        with self.write(coder) as tx:
+            if tx.conn.execute(select(t.memos.c.id).where(t.memos.c.id == memo_id)).first() is None:
+                raise NotFoundError(f"no memo with id {memo_id}", "list memos with: qualcode memos PROJECT")
+            tx.images.capture("memos", [memo_id])
+            tx.conn.execute(
+                update(t.memos).where(t.memos.c.id == memo_id).values(text=text, updated_at=now())
+            )
+            tx.log("memo.update", memo_id=memo_id)
 
     def memos(self) -> list[Memo]:
         with self.read() as conn:

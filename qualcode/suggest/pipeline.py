@@ -79,13 +79,22 @@ def sentence_bounds(doc: Any, text: str) -> list[tuple[int, int]]:
     """
     if len(doc) == 0:
         return []
-    from spacy.attrs import IDX, SENT_START
+    from spacy.attrs import SENT_START
 
-    array = doc.to_array([IDX, SENT_START])
-    starts: list[int] = array[array[:, 1] == 1, 0].tolist()
-    first = int(array[0, 0])
+    flags = doc.to_array(SENT_START)
+    first = doc[0].idx
+    # Few tokens start a sentence: read their offsets one by one instead of every token's.
+    starts: list[int] = [doc[int(i)].idx for i in (flags == 1).nonzero()[0]]
     if not starts or starts[0] != first:
         starts.insert(0, first)
+    # The sentencizer keeps an opening bracket with the sentence before it ("so. [" + "laughs] That's"):
+    # transcripts are full of [laughs] and (pause), so the bracket opens the next sentence instead.
+    for n in range(1, len(starts)):
+        back = starts[n] - 1
+        while back > starts[n - 1] and text[back].isspace():
+            back -= 1
+        if back > starts[n - 1] and text[back] in "([{":
+            starts[n] = back
     bounds: list[tuple[int, int]] = []
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(text)

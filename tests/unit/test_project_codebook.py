@@ -11,6 +11,11 @@ from qualcode.model import Code, MemoTarget
 from qualcode.project import Project
 
 
+def _summary(payload: dict[str, object]) -> dict[str, object]:
+    """An event's payload without its row images (those are checked by the undo tests)."""
+    return {k: v for k, v in payload.items() if k != "rows"}
+
+
 def _codings(project: Project) -> list[tuple[str, int, int, str, str]]:
     return [(c.transcript, c.span.start, c.span.end, c.code, c.coder) for c in project.codings()]
 
@@ -50,7 +55,7 @@ def test_rename_keeps_codings_and_memos(project: Project, project_path: Path) ->
         assert reopened.codebook().get("Othered") is None
         assert reopened.codebook().get("Being othered").hotkey == "o"  # type: ignore[union-attr]
         event = reopened.events()[-1]
-        assert (event.action, event.coder, event.payload) == (
+        assert (event.action, event.coder, _summary(event.payload)) == (
             "code.rename",
             "ana",
             {"old": "Othered", "new": "Being othered"},
@@ -75,7 +80,7 @@ def test_move_changes_the_parent_and_refuses_a_cycle(project: Project, project_p
             ("Role clarity", "Team"),
         ]
         event = reopened.events()[-1]
-        assert (event.action, event.payload) == (
+        assert (event.action, _summary(event.payload)) == (
             "code.move",
             {"code": "Hope", "old_parent": None, "new_parent": "Othered"},
         )
@@ -153,7 +158,7 @@ def test_split_moves_only_the_listed_codings(project: Project, project_path: Pat
         ]
         assert ("Lonely", "Team") in _tree(reopened)  # a sibling of the code it came from
         event = reopened.events()[-1]
-        assert (event.action, event.payload) == (
+        assert (event.action, _summary(event.payload)) == (
             "code.split",
             {"code": "Othered", "new": "Lonely", "moved": [moved.id, also_moved.id]},
         )
@@ -208,7 +213,7 @@ def test_add_and_update_code_check_the_codebook(project: Project, project_path: 
         )
         actions = [e.action for e in reopened.events()[-2:]]
         assert actions == ["code.add", "code.update"]
-        assert reopened.events()[-1].payload == {
+        assert _summary(reopened.events()[-1].payload) == {
             "code": "Boundaries",
             "before": {"keywords": [], "colour": None},
             "after": {"keywords": ["boundary", "line"], "colour": "#D55E00"},
@@ -249,7 +254,7 @@ def test_importing_a_codebook_again_updates_codes_and_keeps_codings(
         )
         assert _codings(reopened) == [("alpha", 13, 31, "othered", "ana")]
         assert [m.target_name for m in reopened.memos()] == ["othered"]
-        assert reopened.events()[-1].payload == {
+        assert _summary(reopened.events()[-1].payload) == {
             "source": "edited.yaml",
             "added": ["Stigma"],
             "updated": ["othered"],

@@ -18,6 +18,11 @@ ALPHA = (
 )
 
 
+def _summary(payload: dict[str, object]) -> dict[str, object]:
+    """An event's payload without its row images (those are checked by the undo tests)."""
+    return {k: v for k, v in payload.items() if k != "rows"}
+
+
 def _stored(project_path: Path) -> list[tuple[str, int, int, str, str, str]]:
     with Project.open(project_path) as reopened:
         return [
@@ -150,7 +155,7 @@ def test_a_coding_event_holds_what_was_added(project: Project) -> None:
     coding = project.code("beta", "Othered", coder="ana", quote="lonely")
     event = project.events()[-1]
     assert (event.action, event.coder) == ("coding.add", "ana")
-    assert event.payload == {
+    assert _summary(event.payload) == {
         "codings": [
             {
                 "id": coding.id,

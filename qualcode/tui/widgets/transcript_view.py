@@ -143,12 +143,12 @@ class TranscriptView(ScrollView, can_focus=True):
             return
         self._layout_width = width
         lines: list[VisualLine] = []
+        # A header before the first turn (title, notes), up to the line where that turn's label stands.
         first = self.turns[0].span.start if self.turns else len(self.text)
-        if self.text[:first].strip():  # a header before the first turn (title, notes)
-            lines.extend(
-                VisualLine(a, b) for a, b in wrap_range(self.text, 0, len(self.text[:first].rstrip()), width)
-            )
-            lines.append(VisualLine(first, first))
+        header_end = len(self.text[: max(0, self.text.rfind("\n", 0, first))].rstrip())
+        if header_end > 0:
+            lines.extend(VisualLine(a, b) for a, b in wrap_range(self.text, 0, header_end, width))
+            lines.append(VisualLine(header_end, header_end))
         for turn in self.turns:
             stamp = f"  {_clock(turn.time)}" if turn.time is not None else ""
             lines.append(

@@ -1,0 +1,196 @@
+"""The qualcode workbench: a Textual app over one project file, for one coder at a time."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from qualcode.errors import QualcodeError
+from qualcode.project import Project
+from qualcode.tui.keys import APP_BINDINGS, load_keymap
+from qualcode.tui.modals.dialogs import ErrorDialog
+from qualcode.tui.modals.memo_editor import MemoDraft
+
+POLL_SECONDS = 1.5  # how often to look for changes made by another process
+
+
+class QualcodeApp(App[None]):
+    """Open a project and code it; every change is stored before the screen shows it."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "qualcode"
+    BINDINGS = APP_BINDINGS
+
+    def __init__(self, project_path: Path, coder: str, *, transcript: str | None = None) -> None:
+        super().__init__()
+        self.project_path = project_path
+        self.coder = coder
+        self.start_transcript = transcript
+        self.project = Project.open(project_path)
+        self.seen_event = self.project.last_event_id()
+        self._pending_meta: dict[str, str] = {}
+        self.sub_title = f"{project_path.name} · {coder}"
+
+    def on_mount(self) -> None:
+        try:
+            self.set_keymap(load_keymap())
+        except QualcodeError as exc:
+            self.show_error(exc)
+        self.set_interval(POLL_SECONDS, self._poll)
+        self._open_first_screen()
+
+    def _open_first_screen(self) -> None:
+        from qualcode.tui.screens.coding import CodingScreen
+        from qualcode.tui.screens.project import ProjectScreen
+
+        self.push_screen(ProjectScreen())
+        names = self.project.repo.transcript_names()
+        target, segment = self.start_transcript, 0
+        if target is None:
+            saved = self.project.repo.get_meta(f"tui.position.{self.coder}")
+            if saved:
+                position = json.loads(saved)
+                target, segment = position.get("transcript"), int(position.get("segment", 0))
+        if target is not None and target not in names:
+            self.notify(f"No transcript named {target!r}; pick one from the list", severity="warning")
+            target = None
+        if target is None and len(names) == 1:
+            target = names[0]
+        if target is not None:
+            self.push_screen(CodingScreen(target, segment))
+
+    # -- shared services for screens --------------------------------------------------------------
+
+    def show_error(self, exc: BaseException) -> None:
+        """Show a problem in a dialog that says what to do; the app keeps running."""
+        if isinstance(exc, QualcodeError):
+            self.push_screen(ErrorDialog(exc.message, exc.hint))
+        else:
+            self.push_screen(
+                ErrorDialog(f"{type(exc).__name__}: {exc}", "report this; your work so far is saved")
+            )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """One place that turns a failed background job into an error dialog."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.show_error(event.worker.error)
+
+    def note_own_change(self) -> None:
+        """Record that the latest events are ours, so polling does not report them as another's."""
+        self.seen_event = self.project.last_event_id()
+
+    def save_memo(self, draft: MemoDraft | None) -> None:
+        """Store a memo written in the memo editor (None: the editor was cancelled)."""
+        if draft is None:
+            return
+        try:
+            self.project.add_memo(
+                draft.text, coder=self.coder, target=draft.target, target_name=draft.target_name
+            )
+        except QualcodeError as exc:
+            self.show_error(exc)
+            return
+        self.note_own_change()
+        self.notify("Memo saved")
+        if callable(reload := getattr(self.screen, "reload", None)):
+            reload()
+
+    def remember(self, key: str, value: str) -> None:
+        """Keep a small piece of UI state (cursor position); written every few seconds, not per key."""
+        self._pending_meta[key] = value
+
+    def _flush_meta(self) -> None:
+        pending, self._pending_meta = self._pending_meta, {}
+        for key, value in pending.items():
+            if self.project.repo.get_meta(key) != value:
+                self.project.repo.set_meta(key, value)
+
+    def _poll(self) -> None:
+        self._flush_meta()
+        latest = self.project.last_event_id()
+        if latest != self.seen_event:
+            self.seen_event = latest
+            reload = getattr(self.screen, "reload_codes", None) or getattr(self.screen, "reload", None)
+            if callable(reload):
+                reload()
+            self.notify("Updated with changes made elsewhere", timeout=2)
+
+    async def action_quit(self) -> None:
+        self._flush_meta()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self._flush_meta()
+        self.project.close()
+
+    # -- navigation -------------------------------------------------------------------------------
+
+    def open_transcript(self, name: str, segment: int = 0) -> None:
+        from qualcode.tui.screens.coding import CodingScreen
+
+        existing = next((s for s in self.screen_stack if isinstance(s, CodingScreen)), None)
+        if existing is not None:
+            while self.screen is not existing:
+                self.pop_screen()
+            existing.jump_to(name, 0)
+            existing.selection.go(segment)
+            existing.refresh_marks()
+        else:
+            self.push_screen(CodingScreen(name, segment))
+
+    def action_open_project_screen(self) -> None:
+        from qualcode.tui.screens.project import ProjectScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, ProjectScreen):
+            self.pop_screen()
+        if not isinstance(self.screen, ProjectScreen):
+            self.push_screen(ProjectScreen())
+
+    def action_open_retrieval(self) -> None:
+        from qualcode.tui.screens.retrieval import RetrievalScreen
+
+        if not isinstance(self.screen, RetrievalScreen):
+            self.push_screen(RetrievalScreen())
+
+    def action_open_codebook_editor(self) -> None:
+        from qualcode.tui.screens.codebook import CodebookScreen
+
+        if not isinstance(self.screen, CodebookScreen):
+            self.push_screen(CodebookScreen())
+
+    def action_open_memos(self) -> None:
+        from qualcode.tui.screens.memos import MemosScreen
+
+        if not isinstance(self.screen, MemosScreen):
+            self.push_screen(MemosScreen())
+
+    def action_open_analysis(self) -> None:
+        from qualcode.tui.screens.analysis import AnalysisScreen
+
+        if not isinstance(self.screen, AnalysisScreen):
+            self.push_screen(AnalysisScreen())
+
+    def action_help(self) -> None:
+        from qualcode.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every action of the current screen is in the command palette too."""
+        yield from super().get_system_commands(screen)
+        for binding in [*screen.BINDINGS, *self.BINDINGS]:
+            if isinstance(binding, Binding) and binding.description:
+                action = binding.action
+                target = screen if binding in screen.BINDINGS else self
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.key}  ({binding.id or action})",
+                    lambda target=target, action=action: self.call_later(target.run_action, action),
+                )

@@ -1,0 +1,108 @@
+"""Memos: browse every memo of the project, write new ones, edit one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from qualcode.errors import QualcodeError
+from qualcode.model import Memo, MemoTarget
+from qualcode.tui.modals.memo_editor import MemoDraft, MemoEditor
+
+if TYPE_CHECKING:
+    from qualcode.tui.app import QualcodeApp
+
+
+class MemosScreen(Screen[None]):
+    """A table of memos and the text of the highlighted one."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="memos.back"),
+        Binding("n", "new", "New memo", id="memos.new"),
+        Binding("enter", "edit", "Edit", id="memos.edit"),
+    ]
+
+    @property
+    def qapp(self) -> QualcodeApp:
+        return self.app  # type: ignore[return-value]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.memos: list[Memo] = []
+
+    def compose(self) -> ComposeResult:
+        yield Label(" Memos ", classes="panel-title")
+        with Horizontal():
+            yield DataTable(id="memo-table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="codebook-detail"):
+                yield Static("", id="memo-text", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#memo-table", DataTable)
+        table.add_columns("Updated", "Author", "On", "Memo")
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        table = self.query_one("#memo-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.memos = self.qapp.project.memos()
+        for memo in self.memos:
+            on = memo.target.value + (f" {memo.target_name}" if memo.target_name else "")
+            first = memo.text.strip().splitlines()[0] if memo.text.strip() else ""
+            table.add_row(memo.updated_at.astimezone().strftime("%d %b %H:%M"), memo.author, on, first[:60])
+        if self.memos:
+            table.move_cursor(row=min(row, len(self.memos) - 1))
+        self._show_current()
+
+    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
+        self.action_edit()
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_current()
+
+    def _current(self) -> Memo | None:
+        row = self.query_one("#memo-table", DataTable).cursor_row
+        return self.memos[row] if self.memos and 0 <= row < len(self.memos) else None
+
+    def _show_current(self) -> None:
+        memo = self._current()
+        self.query_one("#memo-text", Static).update(
+            memo.text if memo else "No memos yet: press n to write one"
+        )
+
+    def action_new(self) -> None:
+        project = self.qapp.project
+        targets: list[tuple[str, MemoTarget, str | None]] = [("the project", MemoTarget.PROJECT, None)]
+        targets += [(f"transcript {n}", MemoTarget.TRANSCRIPT, n) for n in project.repo.transcript_names()]
+        targets += [(f"code {c.name}", MemoTarget.CODE, c.name) for c in project.codebook()]
+        self.app.push_screen(MemoEditor(targets), self.qapp.save_memo)
+
+    def action_edit(self) -> None:
+        memo = self._current()
+        if memo is None:
+            return
+        label = memo.target.value + (f" {memo.target_name}" if memo.target_name else "")
+
+        def save(draft: MemoDraft | None) -> None:
+            if draft is None:
+                return
+            try:
+                self.qapp.project.update_memo(memo.id, draft.text, coder=self.qapp.coder)
+            except QualcodeError as exc:
+                self.qapp.show_error(exc)
+                return
+            self.qapp.note_own_change()
+            self.reload()
+
+        self.app.push_screen(MemoEditor([(label, memo.target, memo.target_name)], memo.text), save)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

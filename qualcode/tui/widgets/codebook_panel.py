@@ -1,0 +1,107 @@
+"""The codebook beside the transcript: codes with keys, colours and counts; the focused code's definition."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from qualcode.model import Code, Codebook, Coding
+
+
+def number_keys(codebook: Codebook) -> dict[str, str]:
+    """Keys 1-9 for the first nine codable codes, in codebook order."""
+    codable = [c.name for c in codebook if not c.group]
+    return {str(i + 1): name for i, name in enumerate(codable[:9])}
+
+
+def code_colours(codebook: Codebook) -> dict[str, str]:
+    """Each code's colour; codes without one get the next colour-blind-safe palette colour."""
+    from qualcode.model.codebook import DEFAULT_PALETTE
+
+    used = {c.colour.upper() for c in codebook if c.colour}
+    spare = [c for c in DEFAULT_PALETTE if c.upper() not in used] or list(DEFAULT_PALETTE)
+    out: dict[str, str] = {}
+    for i, code in enumerate(c for c in codebook if not c.group):
+        out[code.name] = code.colour or spare[i % len(spare)]
+    return out
+
+
+class CodeList(OptionList):
+    """Codes in tree order; groups are headings; each line shows key, colour, name and count."""
+
+    def show(self, codebook: Codebook, counts: dict[str, int], colours: dict[str, str]) -> None:
+        numbers = {v: k for k, v in number_keys(codebook).items()}
+        highlighted = self.highlighted_option.id if self.highlighted_option else None
+        self.clear_options()
+        options = []
+        for code in codebook:
+            depth = len(codebook.path(code.name)) - 1
+            indent = "  " * depth
+            if code.group:
+                options.append(
+                    Option(
+                        Text(f"{indent}{code.name}", style="bold dim", no_wrap=True, overflow="ellipsis"),
+                        id=code.name,
+                        disabled=True,
+                    )
+                )
+                continue
+            keys = "/".join(k for k in (numbers.get(code.name), code.hotkey) if k)
+            line = Text.assemble(
+                (f"{keys:>3} ", "bold"),
+                ("■", colours.get(code.name, "#888888")),
+                (f"{counts.get(code.name, 0):>4} ", "dim"),
+                f"{indent}{code.name}",
+                no_wrap=True,
+                overflow="ellipsis",
+            )
+            options.append(Option(line, id=code.name))
+        self.add_options(options)
+        ids = [o.id for o in options]
+        if highlighted in ids:
+            self.highlighted = ids.index(highlighted)
+
+
+class CodeDetail(VerticalScroll):
+    """Definition, criteria and examples of one code: what a coder checks before applying it."""
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(id="code-detail-text", markup=False)
+
+    def show(self, code: Code | None) -> None:
+        body = self.query_one("#code-detail-text", Static)
+        if code is None:
+            body.update("")
+            return
+        text = Text()
+        text.append(code.name + "\n", style="bold")
+        if code.definition:
+            text.append(code.definition + "\n")
+        for title, items in (
+            ("Include", code.include),
+            ("Exclude", code.exclude),
+            ("Examples", code.examples),
+        ):
+            if items:
+                text.append(f"\n{title}\n", style="bold")
+                for item in items:
+                    text.append(f" • {item}\n", style="italic" if title == "Examples" else "")
+        body.update(text)
+
+
+class SegmentCodings(Static):
+    """The codings on the current selection: code, coder and when."""
+
+    def show(self, codings: list[Coding], colours: dict[str, str]) -> None:
+        if not codings:
+            self.update(Text("No codings here yet", style="dim"))
+            return
+        text = Text()
+        for coding in codings:
+            when = coding.created_at.astimezone().strftime("%d %b %H:%M")
+            text.append("■ ", style=colours.get(coding.code, "#888888"))
+            text.append(coding.code)
+            text.append(f"  {coding.coder}, {when}\n", style="dim")
+        self.update(text)

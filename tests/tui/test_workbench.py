@@ -1,0 +1,291 @@
+"""The workbench driven by keys with Pilot; every assertion is on what the project file holds afterwards.
+
+The tiny project (conftest): transcript "alpha" has six segments:
+  0 "How did you start?" [13, 31)          1 "Tell me about it." [32, 49)
+  2 "I felt like an outsider." [63, 87)    3 "The team did not know what I was for." [88, 125)
+  4 "I felt like an outsider again." [126, 156)   5 "Thank you." [170, 180)
+Codes: Othered (hotkey o, key 1), Role clarity (r, key 2), Hope (p, key 3); Team is a group.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qualcode.model import MemoTarget
+from qualcode.project import Project
+from qualcode.tui.app import QualcodeApp
+from qualcode.tui.modals.dialogs import ErrorDialog
+from qualcode.tui.screens.coding import CodingScreen
+
+SIZE = (100, 30)
+
+
+def stored(path: Path) -> list[tuple[str, int, int, str, str]]:
+    """The codings as a fresh process would see them: the file opened again from disk."""
+    with Project.open(path) as project:
+        return [(c.transcript, c.span.start, c.span.end, c.code, c.coder) for c in project.codings()]
+
+
+def make_app(path: Path, transcript: str | None = "alpha", coder: str = "ana") -> QualcodeApp:
+    return QualcodeApp(path, coder, transcript=transcript)
+
+
+async def test_moving_and_coding_a_segment_is_stored(project_path: Path) -> None:
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "o")
+        assert stored(project_path) == [("alpha", 63, 87, "Othered", "ana")]
+        await pilot.press("k", "k", "down", "3")  # arrows move too; 3 is the third codable code
+        assert ("alpha", 32, 49, "Hope", "ana") in stored(project_path)
+        await pilot.press("o")  # a second coding on segment 1
+        await pilot.press("o")  # and the same key again removes it
+    assert stored(project_path) == [("alpha", 32, 49, "Hope", "ana"), ("alpha", 63, 87, "Othered", "ana")]
+
+
+async def test_shift_extends_over_segments_and_turns_are_jumped(project_path: Path) -> None:
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "shift+down", "shift+down", "1")
+        await pilot.press("J")  # next turn: the interviewer's "Thank you."
+        await pilot.press("p")
+    assert stored(project_path) == [
+        ("alpha", 63, 156, "Othered", "ana"),
+        ("alpha", 170, 180, "Hope", "ana"),
+    ]
+
+
+async def test_visual_selection_refines_by_character_and_word(project_path: Path) -> None:
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        # segment 2 "I felt like an outsider.": v selects "I"; w w w extends to "I felt like an";
+        # L moves the start one character (drops "I"); h takes back the last character.
+        await pilot.press("j", "j", "v", "w", "w", "w", "L", "h", "r")
+    assert stored(project_path) == [("alpha", 64, 76, "Role clarity", "ana")]
+
+
+async def test_undo_and_redo_work_in_a_session_and_after_a_restart(project_path: Path) -> None:
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o", "j", "p")
+        await pilot.press("u")
+        assert stored(project_path) == [("alpha", 13, 31, "Othered", "ana")]
+        await pilot.press("ctrl+y")
+        assert len(stored(project_path)) == 2
+        await pilot.press("q")
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+z", "ctrl+z")
+    assert stored(project_path) == []
+
+
+async def test_the_code_picker_finds_a_code_by_part_of_its_name(project_path: Path) -> None:
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", *"clar", "enter")
+    assert stored(project_path) == [("alpha", 13, 31, "Role clarity", "ana")]
+
+
+async def test_next_uncoded_skips_what_this_coder_has_coded(project_path: Path) -> None:
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o", "j", "o", "k", "n", "p")
+    assert ("alpha", 63, 87, "Hope", "ana") in stored(project_path)
+
+
+async def test_a_memo_on_the_coding_under_the_cursor(project_path: Path) -> None:
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o", "m")
+        await pilot.press(*"too strong?")
+        await pilot.press("ctrl+s")
+    with Project.open(project_path) as project:
+        [memo] = project.memos()
+        [coding] = project.codings()
+        assert (memo.text, memo.target, memo.target_name, memo.author) == (
+            "too strong?",
+            MemoTarget.CODING,
+            str(coding.id),
+            "ana",
+        )
+
+
+async def test_search_jumps_to_a_match_in_another_transcript(project_path: Path) -> None:
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"lonely", "enter")
+        await pilot.pause()
+        await pilot.press("enter", "o")
+    # beta: "Being the only one with lived experience. It is lonely, honestly." -> the second sentence
+    assert stored(project_path) == [("beta", 97, 120, "Othered", "ana")]
+
+
+async def test_a_change_by_another_process_is_picked_up(project_path: Path) -> None:
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        with Project.open(project_path) as other:
+            other.code("alpha", "Hope", coder="ana", start=13, end=31)
+        app._poll()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        assert [(c.code, c.span.start) for c in screen.codings] == [("Hope", 13)]
+        await pilot.press("p")  # the screen knows the coding is there, so this removes it
+    assert stored(project_path) == []
+
+
+async def test_the_position_is_remembered_per_coder(project_path: Path) -> None:
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j", "q")
+    app = make_app(project_path, transcript=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        assert (screen.transcript_name, screen.selection.cursor) == ("alpha", 3)
+        await pilot.press("o")
+    assert stored(project_path) == [("alpha", 88, 125, "Othered", "ana")]
+
+
+async def test_codebook_editor_renames_deletes_and_undoes(project_path: Path) -> None:
+    with Project.open(project_path) as project:
+        project.code("alpha", "Hope", coder="ana", start=13, end=31)
+    app = make_app(project_path, transcript=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+e")
+        # tree: Team > Othered, Role clarity; Hope. Cursor starts on the root.
+        await pilot.press("down", "down")  # Othered
+        await pilot.press("r", *"Outsider", "enter")  # the prompt starts with the old name selected
+        with Project.open(project_path) as project:
+            assert project.codebook().get("Outsider") is not None
+        await pilot.press("down", "down", "d")  # Hope, which has one coding
+        await pilot.press("y")
+        assert stored(project_path) == []
+        await pilot.press("u")
+        assert stored(project_path) == [("alpha", 13, 31, "Hope", "ana")]
+
+
+async def test_a_refused_change_shows_an_error_and_changes_nothing(project_path: Path) -> None:
+    app = make_app(project_path, transcript=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+e", "down", "down", "r", *"Hope", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        assert "already exists" in app.screen.message
+        await pilot.press("escape")
+    with Project.open(project_path) as project:
+        assert [c.name for c in project.codebook()] == ["Team", "Othered", "Role clarity", "Hope"]
+
+
+async def test_retrieval_lists_quotes_with_attribution_and_jumps(project_path: Path, tiny_dir: Path) -> None:
+    with Project.open(project_path) as project:
+        project.load_attributes(tiny_dir / "participants.csv")
+        project.code("beta", "Othered", coder="bo", start=97, end=120)
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        table = app.screen.query_one("#quotes")
+        assert table.row_count == 1  # type: ignore[attr-defined]
+        assert table.get_row_at(0) == ["Clinician, Site B", "beta", "bo", "It is lonely, honestly."]  # type: ignore[attr-defined]
+        table.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        assert (screen.transcript_name, screen.selection.cursor) == ("beta", 2)
+
+
+async def test_memos_screen_writes_and_edits(project_path: Path) -> None:
+    app = make_app(project_path, transcript=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+t", "n", *"A first memo", "ctrl+s")
+        await pilot.press("enter", "end", *" - edited", "ctrl+s")
+    with Project.open(project_path) as project:
+        assert [(m.text, m.target) for m in project.memos()] == [
+            ("A first memo - edited", MemoTarget.PROJECT)
+        ]
+
+
+async def test_project_screen_opens_a_transcript_and_help_lists_keys(project_path: Path) -> None:
+    app = make_app(project_path, transcript=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "enter")  # the second row: beta
+        screen = app.screen
+        assert isinstance(screen, CodingScreen) and screen.transcript_name == "beta"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        assert isinstance(app.screen, CodingScreen)
+
+
+@pytest.mark.parametrize("keymap", ['"segment.next" = "x"\n'])
+async def test_keys_can_be_remapped_from_a_file(
+    project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keymap: str
+) -> None:
+    (tmp_path / "keys.toml").write_text(keymap, encoding="utf-8")
+    monkeypatch.setenv("QUALCODE_KEYS", str(tmp_path / "keys.toml"))
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x", "x", "o")
+    assert stored(project_path) == [("alpha", 63, 87, "Othered", "ana")]
+
+
+async def test_importing_files_from_the_project_screen_runs_in_a_worker(
+    project_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "gamma.txt").write_text(
+        "Interviewer: Hello?\nParticipant: Hi there. Lovely day.\n", encoding="utf-8"
+    )
+    (tmp_path / "broken.txt").write_bytes(b"\x00\x01\x02binary")
+    app = make_app(project_path, transcript=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", *f"{tmp_path}/*.txt", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)  # the binary file is reported, with what to do
+        assert "1 imported, 0 skipped, 1 refused" in app.screen.message
+        await pilot.press("escape")
+        table = app.screen.query_one("#transcripts")
+        assert table.row_count == 3  # type: ignore[attr-defined]
+    with Project.open(project_path) as project:
+        assert [t.name for t in project.transcripts()] == ["alpha", "beta", "gamma"]
+
+
+async def test_the_mouse_selects_a_segment_and_applies_a_clicked_code(project_path: Path) -> None:
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.screen.query_one("TranscriptView")
+        # Lines: 0 "Interviewer", 1 "How did you start? ...", 2 blank, 3 "Participant", 4 "I felt like ..."
+        await pilot.click(view, offset=(8, 4))
+        await pilot.pause()
+        codes = app.screen.query_one("#codes")
+        await pilot.click(codes, offset=(12, 2))  # list lines: Team (a group), Othered, Role clarity
+        await pilot.pause()
+    assert stored(project_path) == [("alpha", 63, 87, "Role clarity", "ana")]
+
+
+async def test_analysis_screen_counts_codings_by_role(project_path: Path, tiny_dir: Path) -> None:
+    with Project.open(project_path) as project:
+        project.load_attributes(tiny_dir / "participants.csv")
+        project.code("alpha", "Othered", coder="ana", start=63, end=87)
+        project.code("alpha", "Othered", coder="ana", start=126, end=156)
+        project.code("beta", "Othered", coder="bo", start=97, end=120)
+    app = make_app(project_path, transcript=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+g")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#frequencies")
+        rows = {table.get_row_at(i)[0].strip(): table.get_row_at(i)[1] for i in range(table.row_count)}  # type: ignore[attr-defined]
+        assert rows["Othered"] == "3"
+        app.screen.query_one("#by").value = "role"  # type: ignore[attr-defined]
+        await pilot.pause()
+        header = [str(c.label) for c in table.columns.values()]  # type: ignore[attr-defined]
+        assert header == ["Code", "Clinician", "Peer worker"]
+        othered = next(
+            table.get_row_at(i) for i in range(table.row_count) if table.get_row_at(i)[0] == "Othered"
+        )  # type: ignore[attr-defined]
+        assert othered == ["Othered", "1", "2"]
