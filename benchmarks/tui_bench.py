@@ -105,6 +105,7 @@ async def in_process(
             screen.action_move(1)
             repaint()
             moves.append(time.perf_counter() - tick)
+        screen.selection.go(0)  # back to the top, so each code lands on a fresh segment
         for _ in range(keys // 2):
             tick = time.perf_counter()
             screen.apply_code("Distinctiveness of the role")  # toggled on, stored durably

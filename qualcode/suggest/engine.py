@@ -23,7 +23,7 @@ from qualcode.suggest.features import (
 from qualcode.suggest.learn import Calibration, Classifiers, fit_calibration, fit_classifiers
 from qualcode.suggest.nlp import Reader
 from qualcode.suggest.rules import CodebookRules
-from qualcode.suggest.units import SourceText, Unit, read_transcripts, units_of
+from qualcode.suggest.units import ReadTranscript, SourceText, Unit, read_transcripts, units_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -75,7 +75,7 @@ class Knowledge:
         units = [units_of(r, "segment")[0] for r in read]
         return cls(reader, codebook, tuple(codes), rules, raw_features(units), owners, texts)
 
-    def read(self, sources: Sequence[SourceText]) -> list[Any]:
+    def read(self, sources: Sequence[SourceText]) -> list[ReadTranscript]:
         """Read transcripts with this knowledge's pipeline and rules."""
         return read_transcripts(
             sources, self.reader.nlp, self.rules, lemmas=self.reader.lemmas, vectors=self.reader.vectors

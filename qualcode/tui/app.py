@@ -46,10 +46,14 @@ class QualcodeApp(App[None]):
         self._open_first_screen()
 
     def _open_first_screen(self) -> None:
+        """The coding screen where this coder left off (or the one asked for), else the project screen.
+
+        The project screen is only built when it is needed: on a large project its figures take a while,
+        and the coding screen should paint at once.
+        """
         from qualcode.tui.screens.coding import CodingScreen
         from qualcode.tui.screens.project import ProjectScreen
 
-        self.push_screen(ProjectScreen())
         names = self.project.repo.transcript_names()
         target, segment = self.start_transcript, 0
         if target is None:
@@ -62,8 +66,7 @@ class QualcodeApp(App[None]):
             target = None
         if target is None and len(names) == 1:
             target = names[0]
-        if target is not None:
-            self.push_screen(CodingScreen(target, segment))
+        self.push_screen(CodingScreen(target, segment) if target is not None else ProjectScreen())
 
     # -- shared services for screens --------------------------------------------------------------
 
@@ -147,10 +150,13 @@ class QualcodeApp(App[None]):
     def action_open_project_screen(self) -> None:
         from qualcode.tui.screens.project import ProjectScreen
 
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, ProjectScreen):
-            self.pop_screen()
-        if not isinstance(self.screen, ProjectScreen):
+        existing = next((s for s in self.screen_stack if isinstance(s, ProjectScreen)), None)
+        if existing is None:
             self.push_screen(ProjectScreen())
+            return
+        while self.screen is not existing:
+            self.pop_screen()
+        existing.reload()
 
     def action_open_retrieval(self) -> None:
         from qualcode.tui.screens.retrieval import RetrievalScreen
