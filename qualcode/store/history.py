@@ -123,7 +123,7 @@ def _upsert(conn: Connection, tbl: Any, name: str, rows: list[dict[str, Any]]) -
 UNDOABLE = frozenset(
     {
         "coding.add", "coding.remove", "codings.import", "code.add", "code.update", "code.rename",
-        "code.move", "code.merge", "code.split", "code.delete", "codebook.import", "memo.add", "memo.update",
+        "code.move", "code.merge", "code.split", "code.delete", "codebook.import", "memo.add", "memo.update", "suggestion.accept",
     }
 )  # fmt: skip
 

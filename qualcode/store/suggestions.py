@@ -86,6 +86,8 @@ class SuggestionStore:
                     )
                     assert result.inserted_primary_key is not None
                     coding_id = int(result.inserted_primary_key[0])
+                    # The row image makes the accept undoable like any added coding (store/history.py).
+                    tx.images.created("codings", coding_id)
                 _record(conn, tid, code_id, tx.coder_id, suggestion, Decision.ACCEPTED)
                 coding = _coding(conn, coding_id)
                 stored.append(coding)

@@ -117,3 +117,17 @@ def test_accept_all_of_a_code_is_one_action(project: Project) -> None:
     with pytest.raises(NotFoundError):
         project.accept_suggestions([_suggestion(code="Hope"), _suggestion(code="Nope")], "bo")
     assert project.codings(coders=("bo",)) == []
+
+
+def test_an_accept_logs_the_row_images_that_undo_needs(project: Project) -> None:
+    coding = project.accept_suggestion(_suggestion(), "ana")
+    rows = project.events(1)[0].payload["rows"]["codings"]
+    assert rows["before"] == [] and rows["ids"] == [coding.id]
+    assert rows["after"][0]["origin"] == "suggestion"
+
+
+def test_undo_takes_back_an_accepted_suggestion(project: Project) -> None:
+    project.accept_suggestion(_suggestion(), "ana")
+    undone = project.undo("ana")
+    assert undone is not None and undone.action == "suggestion.accept"
+    assert project.codings(coders=("ana",)) == []
