@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -52,7 +53,7 @@ def _chunks(parsed: ParsedTranscript) -> Iterable[tuple[int, int, str]]:
 
 
 def segment_many(
-    parsed_list: Sequence[ParsedTranscript], nlp: Any, batch_size: int = 256
+    parsed_list: Sequence[ParsedTranscript], nlp: Any, batch_size: int = 256, *, shortcut: bool = True
 ) -> list[list[tuple[int, int, int]]]:
     """Segments (sentences within turns) for several transcripts, running spaCy over them in one stream.
 
@@ -66,10 +67,44 @@ def segment_many(
         for turn, offset, body in _chunks(parsed)
     ]
     result: list[list[tuple[int, int, int]]] = [[] for _ in parsed_list]
-    docs = nlp.pipe((body for *_, body in chunks), batch_size=batch_size)
-    for (i, turn, offset, body), doc in zip(chunks, docs, strict=True):
-        result[i].extend((turn, offset + start, offset + end) for start, end in sentence_bounds(doc, body))
+    # A paragraph with no sentence-ending character before its end is one sentence whatever the
+    # sentencizer says, so it skips spaCy: dialogue is full of "Mm-hmm." and "Okay." turns.
+    punct = _sentencizer_punct(nlp) if shortcut else None
+    to_parse = [c for c in chunks if punct is None or not _one_sentence(c[3], punct)]
+    docs = iter(nlp.pipe((body for *_, body in to_parse), batch_size=batch_size))
+    for i, turn, offset, body in chunks:
+        if punct is None or not _one_sentence(body, punct):
+            bounds = sentence_bounds(next(docs), body)
+        else:
+            stripped = body.strip()
+            begin = len(body) - len(body.lstrip())
+            bounds = [(begin, begin + len(stripped))] if stripped else []
+        result[i].extend((turn, offset + start, offset + end) for start, end in bounds)
     return result
+
+
+def _sentencizer_punct(nlp: Any) -> frozenset[str] | None:
+    """The sentence-ending characters when the pipeline only splits on them (blank + sentencizer), else None."""
+    if nlp.pipe_names != ["sentencizer"]:
+        return None
+    return frozenset(nlp.get_pipe("sentencizer").punct_chars)
+
+
+def _one_sentence(text: str, punct: frozenset[str]) -> bool:
+    """Whether the sentencizer would keep ``text`` whole: no sentence-ending character before its tail.
+
+    The sentencizer starts a sentence at a token that follows a sentence-ending token and is not
+    punctuation itself; so characters after the last word (". , ! ? and quotes) cannot start one.
+    """
+    end = len(text)
+    while end and (text[end - 1].isspace() or unicodedata.category(text[end - 1]).startswith("P")):
+        end -= 1
+    return _punct_pattern(punct).search(text, 0, end) is None
+
+
+@lru_cache(maxsize=4)
+def _punct_pattern(punct: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(punct)) + "]")
 
 
 def sentence_bounds(doc: Any, text: str) -> list[tuple[int, int]]:

@@ -28,3 +28,25 @@ def test_a_bracketed_aside_opens_the_next_sentence() -> None:
 
 def test_white_space_only_turns_make_no_segment() -> None:
     assert _segments("A:    \nB: Yes.", [(2, 6), (10, 14)]) == ["Yes."]
+
+
+def test_skipping_spacy_for_one_sentence_paragraphs_changes_nothing() -> None:
+    """The shortcut for paragraphs with no sentence end before their tail gives spaCy's own answer."""
+    from pathlib import Path
+
+    from qualcode.formats import parse_transcript
+
+    repo = Path(__file__).resolve().parents[2]
+    samples = [parse_transcript(p, p.read_bytes()) for p in sorted((repo / "transcripts").glob("*.txt"))]
+    samples.append(
+        ParsedTranscript(
+            'A: Mm-hmm. B: Okay... C: "Right!" D: e.g. this, and 3.5 that? E: (pause) yes.\nF: no stop',
+            tuple(
+                Turn(i, "X", Span(a, b))
+                for i, (a, b) in enumerate([(0, 12), (13, 22), (23, 34), (35, 62), (63, 78), (82, 89)])
+            ),
+            "text",
+        )
+    )
+    nlp = load_pipeline()
+    assert segment_many(samples, nlp) == segment_many(samples, nlp, shortcut=False)
