@@ -1007,24 +1007,11 @@ def _int_or_none(raw: str, where: str, what: str) -> int | None:
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Write a file so a crash leaves either the old file or the whole new one, never half."""
-    import os
-    import secrets
+    """Write a text file (UTF-8) so a crash leaves either the old file or the whole new one, never half.
 
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        # 0o666 less the umask, as for any file the user writes (mkstemp's 0o600 would hide it from the team).
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise InputError(
-            f"{path}: cannot be written ({exc.strerror})", "check that the folder exists and is writable"
-        ) from exc
+    Raises:
+        InputError: if the folder is missing or not writable.
+    """
+    from qualcode.formats.exports import write_atomically
+
+    write_atomically(path, text.encode("utf-8"))

@@ -686,7 +686,7 @@ class Repository:
                     )
                     added_ids.append(existing)
                     tx.images.created("codings", existing)
-                stored.append(_one_coding(conn, existing))
+                stored.append(coding_by_id(conn, existing))
             if added_ids or created:
                 added = [c for c in stored if c.id in set(added_ids)]
                 tx.log(action, codings=[_coding_payload(c) for c in added], created_codes=created, **log)
@@ -748,7 +748,7 @@ class Repository:
             elif target is MemoTarget.CODE and target_name is not None:
                 target_name = _code_name(conn, _code_id(conn, target_name))
             elif target is MemoTarget.CODING and target_name is not None:
-                _one_coding(conn, int(target_name))
+                coding_by_id(conn, int(target_name))
             stamp = now()
             memo_id = _insert_id(
                 conn,
@@ -1137,7 +1137,7 @@ def _row_to_coding(r: Any) -> Coding:
     )
 
 
-def _one_coding(conn: Connection, coding_id: int) -> Coding:
+def coding_by_id(conn: Connection, coding_id: int) -> Coding:
     row = conn.execute(_coding_query().where(t.codings.c.id == coding_id)).first()
     if row is None:
         raise NotFoundError(f"no coding with id {coding_id}", "list codings with: qualcode codings PROJECT")

@@ -21,7 +21,7 @@ from qualcode.model import (
     SuggestionSource,
 )
 from qualcode.store import schema as t
-from qualcode.store.repository import Repository
+from qualcode.store.repository import Repository, coding_by_id
 
 
 def _now() -> datetime:
@@ -89,7 +89,7 @@ class SuggestionStore:
                     # The row image makes the accept undoable like any added coding (store/history.py).
                     tx.images.created("codings", coding_id)
                 _record(conn, tid, code_id, tx.coder_id, suggestion, Decision.ACCEPTED)
-                coding = _coding(conn, coding_id)
+                coding = coding_by_id(conn, coding_id)
                 stored.append(coding)
                 if is_new:
                     added.append(coding)
@@ -270,38 +270,6 @@ def _decisions(conn: Connection, *where: Any) -> list[SuggestionDecision]:
         )
         for r in conn.execute(query)
     ]
-
-
-def _coding(conn: Connection, coding_id: int) -> Coding:
-    row = conn.execute(
-        select(
-            t.codings.c.id,
-            t.codings.c.start,
-            t.codings.c.end,
-            t.codings.c.origin,
-            t.codings.c.created_at,
-            t.transcripts.c.name.label("transcript"),
-            t.codes.c.name.label("code"),
-            t.coders.c.name.label("coder"),
-            func.substr(
-                t.transcripts.c.text, t.codings.c.start + 1, t.codings.c.end - t.codings.c.start
-            ).label("text"),
-        )
-        .join(t.transcripts, t.codings.c.transcript_id == t.transcripts.c.id)
-        .join(t.codes, t.codings.c.code_id == t.codes.c.id)
-        .join(t.coders, t.codings.c.coder_id == t.coders.c.id)
-        .where(t.codings.c.id == coding_id)
-    ).one()
-    return Coding(
-        id=row.id,
-        transcript=row.transcript,
-        span=Span(row.start, row.end),
-        code=row.code,
-        coder=row.coder,
-        created_at=_aware(row.created_at),
-        origin=Origin(row.origin),
-        text=row.text,
-    )
 
 
 def _payload(c: Coding) -> dict[str, Any]:
