@@ -307,6 +307,14 @@ class Repository:
                 for r in conn.execute(query)
             ]
 
+    def coders_with_codings(self) -> list[str]:
+        """Names of the coders who have at least one coding, alphabetically."""
+        query = select(t.coders.c.name).where(
+            select(t.codings.c.id).where(t.codings.c.coder_id == t.coders.c.id).exists()
+        )
+        with self.read() as conn:
+            return sorted(conn.execute(query).scalars())
+
     def coverage(self, coder: str) -> dict[str, tuple[int, int]]:
         """Per transcript: how many segments this coder has coded (any overlap), and how many there are."""
         seg, cod = t.segments, t.codings

@@ -62,17 +62,23 @@ class ProjectScreen(Screen[None]):
         present = {k for values in attrs.values() for k in values}
         preferred = [k for k in ("role", "site", "employment_model") if k in present]
         keys = (preferred + sorted(present - set(preferred)))[:3]
+        # Segments coded, per coder: this coder first, then up to three colleagues.
+        others = project.repo.coders_with_codings()
+        coders = [self.qapp.coder, *[c for c in others if c != self.qapp.coder][:3]]
+        coverage = {coder: project.coverage(coder) for coder in coders}
         table.add_columns(
-            "Transcript", *[k.replace("_", " ").title() for k in keys], "Words", "Coded by you", "Codings"
-        )
-        coverage = project.coverage(self.qapp.coder)
+            "Transcript", *[k.replace("_", " ").title() for k in keys], "Words",
+            *[f"Coded: {'you' if c == self.qapp.coder else c}" for c in coders], "Codings",
+        )  # fmt: skip
         for summary in project.transcripts():
-            done, total = coverage.get(summary.name, (0, 0))
-            share = f"{100 * done / total:3.0f}% of {total}" if total else "—"
+            shares = []
+            for coder in coders:
+                done, total = coverage[coder].get(summary.name, (0, 0))
+                shares.append(f"{100 * done / total:3.0f}%" if total else "—")
             values = attrs.get(summary.case or "", {})
             table.add_row(
-                summary.name, *[values.get(k, "") for k in keys], f"{summary.words:,}", share, str(summary.codings),
-                key=summary.name,
+                summary.name, *[values.get(k, "") for k in keys], f"{summary.words:,}", *shares,
+                str(summary.codings), key=summary.name,
             )  # fmt: skip
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
