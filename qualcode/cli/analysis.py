@@ -322,7 +322,9 @@ def export(
             return
         written = export_file(proj, what, output, fmt, options)
     _notes(written.notes)
-    click.echo(f"wrote {written.rows} rows to {written.path} ({written.format})", err=True)
+    # Documents (docx, html, md) hold quotes as passages rather than table rows: count only what is rows.
+    counted = f"{written.rows} rows to " if written.rows else ""
+    click.echo(f"wrote {counted}{written.path} ({written.format})", err=True)
 
 
 @cli.command()
