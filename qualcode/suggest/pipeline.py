@@ -70,10 +70,11 @@ def segment_many(
     # A paragraph with no sentence-ending character before its end is one sentence whatever the
     # sentencizer says, so it skips spaCy: dialogue is full of "Mm-hmm." and "Okay." turns.
     punct = _sentencizer_punct(nlp) if shortcut else None
-    to_parse = [c for c in chunks if punct is None or not _one_sentence(c[3], punct)]
-    docs = iter(nlp.pipe((body for *_, body in to_parse), batch_size=batch_size))
-    for i, turn, offset, body in chunks:
-        if punct is None or not _one_sentence(body, punct):
+    whole = [punct is not None and _one_sentence(body, punct) for *_, body in chunks]
+    to_parse = (body for (*_, body), one in zip(chunks, whole, strict=True) if not one)
+    docs = iter(nlp.pipe(to_parse, batch_size=batch_size))
+    for (i, turn, offset, body), one in zip(chunks, whole, strict=True):
+        if not one:
             bounds = sentence_bounds(next(docs), body)
         else:
             stripped = body.strip()
