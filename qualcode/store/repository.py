@@ -42,7 +42,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(value: datetime) -> datetime:
+def aware(value: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything is stored in UTC.
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -209,7 +209,7 @@ class Repository:
             source_name=row.source_name,
             source_format=row.source_format,
             content_hash=row.content_hash,
-            imported_at=_aware(row.imported_at),
+            imported_at=aware(row.imported_at),
             case=row.case_name,
             turns=turns,
         )
@@ -251,7 +251,7 @@ class Repository:
                 )
             ]  # fmt: skip
             codings = [
-                (r[0], names[r[1]], r[2], r[3], r[4], r[5], r[6], _aware(r[7]))
+                (r[0], names[r[1]], r[2], r[3], r[4], r[5], r[6], aware(r[7]))
                 for r in conn.execute(
                     select(
                         t.codings.c.id, t.codings.c.transcript_id, t.codes.c.name, t.coders.c.name,
@@ -812,7 +812,7 @@ class Repository:
             target = conn.execute(select(t.events).where(t.events.c.id == stack[-1])).one()
             apply_images(conn, target.payload["rows"], "before" if direction == UNDO else "after")
             tx.log(direction, event=target.id, action=target.action)
-            return Event(target.id, _aware(target.at), coder, target.action, target.payload)
+            return Event(target.id, aware(target.at), coder, target.action, target.payload)
 
     def last_event_id(self) -> int:
         """The id of the newest event: a cheap way to notice that another process changed the project."""
@@ -844,8 +844,8 @@ class Repository:
                     r.target_name,
                     r.author,
                     r.text,
-                    _aware(r.created_at),
-                    _aware(r.updated_at),
+                    aware(r.created_at),
+                    aware(r.updated_at),
                 )
                 for r in rows
             ]
@@ -860,7 +860,7 @@ class Repository:
             query = query.limit(limit)
         with self.read() as conn:
             rows = list(conn.execute(query))
-        return [Event(r.id, _aware(r.at), r.coder, r.action, r.payload) for r in reversed(rows)]
+        return [Event(r.id, aware(r.at), r.coder, r.action, r.payload) for r in reversed(rows)]
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables, for ``qualcode stats``."""
@@ -1139,7 +1139,7 @@ def _row_to_coding(r: Any) -> Coding:
         span=Span(r.start, r.end),
         code=r.code,
         coder=r.coder,
-        created_at=_aware(r.created_at),
+        created_at=aware(r.created_at),
         origin=Origin(r.origin),
         text=r.text,
     )

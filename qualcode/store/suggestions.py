@@ -5,7 +5,6 @@ Returns model objects; every accept and reject is logged in the events table lik
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
@@ -21,15 +20,7 @@ from qualcode.model import (
     SuggestionSource,
 )
 from qualcode.store import schema as t
-from qualcode.store.repository import Repository, coding_by_id
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+from qualcode.store.repository import Repository, aware, coding_by_id, now
 
 
 class SuggestionStore:
@@ -81,7 +72,7 @@ class SuggestionStore:
                             start=suggestion.span.start,
                             end=suggestion.span.end,
                             origin=Origin.SUGGESTION.value,
-                            created_at=_now(),
+                            created_at=now(),
                         )
                     )
                     assert result.inserted_primary_key is not None
@@ -215,7 +206,7 @@ def _record(
         "decision": decision.value,
         "score": float(suggestion.score),
         "source": suggestion.source.value,
-        "decided_at": _now(),
+        "decided_at": now(),
     }
     existing = conn.execute(select(sd.c.id).where(key)).scalar()
     if existing is not None:
@@ -264,7 +255,7 @@ def _decisions(conn: Connection, *where: Any) -> list[SuggestionDecision]:
             code=r.code,
             coder=r.coder,
             decision=Decision(r.decision),
-            decided_at=_aware(r.decided_at),
+            decided_at=aware(r.decided_at),
             score=r.score,
             source=SuggestionSource(r.source) if r.source else None,
         )

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from qualcode.errors import QualcodeError
+from qualcode.model import Event
 from qualcode.project import Project
 from qualcode.tui.keys import APP_BINDINGS, load_keymap
 from qualcode.tui.modals.dialogs import ErrorDialog
@@ -103,6 +104,22 @@ class QualcodeApp(App[None]):
         self.notify("Memo saved")
         if callable(reload := getattr(self.screen, "reload", None)):
             reload()
+
+    def travel(self, *, undo: bool) -> Event | None:
+        """Undo (or redo) this coder's latest change and say so; returns the event, None if nothing was done."""
+        step, done, nothing = (self.project.undo, "Undid", "Nothing to undo") if undo else (
+            self.project.redo, "Redid", "Nothing to redo")  # fmt: skip
+        try:
+            event = step(self.coder)
+        except QualcodeError as exc:
+            self.show_error(exc)
+            return None
+        if event is None:
+            self.notify(nothing, severity="warning", timeout=2)
+            return None
+        self.note_own_change()
+        self.notify(f"{done} {event.action.replace('.', ' ')}", timeout=2)
+        return event
 
     def remember(self, key: str, value: str) -> None:
         """Keep a small piece of UI state (cursor position); written every few seconds, not per key."""

@@ -350,23 +350,12 @@ class CodebookScreen(Screen[None]):
         self.qapp.project.update_code(name, coder=self.qapp.coder, **changes)
 
     def action_undo(self) -> None:
-        self._travel(self.qapp.project.undo, "Undid", "Nothing to undo")
+        if self.qapp.travel(undo=True) is not None:
+            self.reload()
 
     def action_redo(self) -> None:
-        self._travel(self.qapp.project.redo, "Redid", "Nothing to redo")
-
-    def _travel(self, step: Callable[[str], object], done: str, nothing: str) -> None:
-        try:
-            event = step(self.qapp.coder)
-        except QualcodeError as exc:
-            self.qapp.show_error(exc)
-            return
-        if event is None:
-            self.notify(nothing, severity="warning")
-            return
-        self.qapp.note_own_change()
-        self.notify(f"{done} {getattr(event, 'action', '')}", timeout=2)
-        self.reload()
+        if self.qapp.travel(undo=False) is not None:
+            self.reload()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -6,7 +6,6 @@ Every change goes through the Project API and is committed before the screen sho
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -251,24 +250,17 @@ class CodingScreen(Screen[None]):
         self.app.push_screen(CodePicker(list(self.codebook)), chosen)
 
     def action_undo(self) -> None:
-        self._travel(self.qapp.project.undo, "Undid", "Nothing to undo")
+        self._after_travel(self.qapp.travel(undo=True))
 
     def action_redo(self) -> None:
-        self._travel(self.qapp.project.redo, "Redid", "Nothing to redo")
+        self._after_travel(self.qapp.travel(undo=False))
 
-    def _travel(self, step: Callable[[str], Event | None], done: str, nothing: str) -> None:
-        try:
-            event = step(self.qapp.coder)
-        except QualcodeError as exc:
-            self.qapp.show_error(exc)
-            return
+    def _after_travel(self, event: Event | None) -> None:
+        """Show the result of an undo or redo, with the cursor on the coding it touched if it is here."""
         if event is None:
-            self.notify(nothing, severity="warning", timeout=2)
             return
-        self.qapp.note_own_change()
-        self.notify(f"{done} {event.action.replace('.', ' ')}", timeout=2)
         rows = event.payload.get("rows", {}).get("codings", {})
-        touched = [r for r in (rows.get("before") or rows.get("after") or [])]
+        touched = rows.get("before") or rows.get("after") or []
         self.reload_codes()
         if touched and self.record and touched[0].get("transcript_id") == self.record.id:
             self.selection.go_to_offset(int(touched[0]["start"]))
