@@ -1,6 +1,7 @@
 """Undo and redo through the project's event log, across sessions and restarts.
 
-Every undoable action logs the before and after images of the rows it touched (codes, codings, memos).
+Every undoable action logs the before and after images of the rows it touched (codes, codings, memos,
+suggestion decisions).
 Undo writes the before images back; redo writes the after images. Which action is next to undo or redo
 is worked out from the acting coder's own events, so a coder's undo never reaches into another coder's
 work, and the log stays append-only: undo and redo are events too.
@@ -18,8 +19,13 @@ from qualcode.errors import ConflictError
 from qualcode.store import schema as t
 
 # Tables an action may touch, in the order rows are restored (parents first) and removed (reverse).
-_TABLES = {"codes": t.codes, "codings": t.codings, "memos": t.memos}
-_ORDER = ("codes", "codings", "memos")
+_TABLES = {
+    "codes": t.codes,
+    "codings": t.codings,
+    "memos": t.memos,
+    "suggestion_decisions": t.suggestion_decisions,
+}
+_ORDER = ("codes", "codings", "memos", "suggestion_decisions")
 UNDO, REDO = "undo", "redo"
 
 
@@ -124,6 +130,7 @@ UNDOABLE = frozenset(
     {
         "coding.add", "coding.remove", "codings.import", "code.add", "code.update", "code.rename",
         "code.move", "code.merge", "code.split", "code.delete", "codebook.import", "memo.add", "memo.update", "suggestion.accept",
+        "suggestion.reject", "suggestion.forget",
     }
 )  # fmt: skip
 

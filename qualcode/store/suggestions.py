@@ -20,7 +20,7 @@ from qualcode.model import (
     SuggestionSource,
 )
 from qualcode.store import schema as t
-from qualcode.store.repository import Repository, aware, coding_by_id, now
+from qualcode.store.repository import Repository, _Tx, aware, coding_by_id, now
 
 
 class SuggestionStore:
@@ -79,7 +79,7 @@ class SuggestionStore:
                     coding_id = int(result.inserted_primary_key[0])
                     # The row image makes the accept undoable like any added coding (store/history.py).
                     tx.images.created("codings", coding_id)
-                _record(conn, tid, code_id, tx.coder_id, suggestion, Decision.ACCEPTED)
+                _record(tx, tid, code_id, suggestion, Decision.ACCEPTED)
                 coding = coding_by_id(conn, coding_id)
                 stored.append(coding)
                 if is_new:
@@ -103,7 +103,7 @@ class SuggestionStore:
             conn = tx.conn
             assert tx.coder_id is not None
             tid, code_id = _place(conn, suggestion)
-            decision_id = _record(conn, tid, code_id, tx.coder_id, suggestion, Decision.REJECTED)
+            decision_id = _record(tx, tid, code_id, suggestion, Decision.REJECTED)
             tx.log(
                 "suggestion.reject",
                 transcript=suggestion.transcript,
@@ -130,6 +130,7 @@ class SuggestionStore:
             )
             if not found:
                 return None
+            tx.images.capture("suggestion_decisions", [found[0].id])
             conn.execute(delete(sd).where(sd.c.id == found[0].id))
             tx.log(
                 "suggestion.forget",
@@ -190,10 +191,13 @@ def _place(conn: Connection, suggestion: Suggestion) -> tuple[int, int]:
     return tid, int(code.id)
 
 
-def _record(
-    conn: Connection, tid: int, code_id: int, coder_id: int, suggestion: Suggestion, decision: Decision
-) -> int:
-    """Insert or overwrite the decision for this span, code and coder; returns its id."""
+def _record(tx: _Tx, tid: int, code_id: int, suggestion: Suggestion, decision: Decision) -> int:
+    """Insert or overwrite the decision for this span, code and coder; returns its id.
+
+    The decision's row images go into the event, so undoing an accept or a reject takes the
+    remembered decision back too.
+    """
+    conn, coder_id = tx.conn, tx.coder_id
     sd = t.suggestion_decisions
     key = and_(
         sd.c.transcript_id == tid,
@@ -210,6 +214,7 @@ def _record(
     }
     existing = conn.execute(select(sd.c.id).where(key)).scalar()
     if existing is not None:
+        tx.images.capture("suggestion_decisions", [int(existing)])
         conn.execute(update(sd).where(sd.c.id == existing).values(**values))
         return int(existing)
     result = conn.execute(
@@ -223,7 +228,9 @@ def _record(
         )
     )
     assert result.inserted_primary_key is not None
-    return int(result.inserted_primary_key[0])
+    decision_id = int(result.inserted_primary_key[0])
+    tx.images.created("suggestion_decisions", decision_id)
+    return decision_id
 
 
 def _decisions(conn: Connection, *where: Any) -> list[SuggestionDecision]:

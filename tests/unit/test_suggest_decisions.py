@@ -131,3 +131,29 @@ def test_undo_takes_back_an_accepted_suggestion(project: Project) -> None:
     undone = project.undo("ana")
     assert undone is not None and undone.action == "suggestion.accept"
     assert project.codings(coders=("ana",)) == []
+    # The remembered accept goes with it, so the span can be suggested again.
+    assert project.suggestion_decisions("ana") == []
+    redone = project.redo("ana")
+    assert redone is not None and redone.action == "suggestion.accept"
+    assert [d.decision for d in project.suggestion_decisions("ana")] == [Decision.ACCEPTED]
+
+
+def test_undo_takes_back_a_reject_and_redo_makes_it_again(project_path: Path) -> None:
+    with Project.open(project_path) as project:
+        project.reject_suggestion(_suggestion(), "ana")
+    with Project.open(project_path) as project:  # across a restart, like any other change
+        undone = project.undo("ana")
+        assert undone is not None and undone.action == "suggestion.reject"
+        assert project.suggestion_decisions("ana") == []
+        assert (OUTSIDER, "Othered") in [(s.span, s.code) for s in project.suggestions("alpha", "ana")]
+        project.redo("ana")
+        [decision] = project.suggestion_decisions("ana")
+        assert (decision.decision, decision.span, decision.code) == (Decision.REJECTED, OUTSIDER, "Othered")
+
+
+def test_undoing_a_reject_that_overwrote_an_accept_restores_the_accept(project: Project) -> None:
+    project.accept_suggestion(_suggestion(), "ana")
+    project.reject_suggestion(_suggestion(), "ana")
+    project.undo("ana")
+    assert [d.decision for d in project.suggestion_decisions("ana")] == [Decision.ACCEPTED]
+    assert [c.code for c in project.codings(coders=("ana",))] == ["Othered"]
