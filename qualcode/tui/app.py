@@ -17,6 +17,7 @@ from qualcode.project import Project
 from qualcode.tui.keys import APP_BINDINGS, load_keymap
 from qualcode.tui.modals.dialogs import ErrorDialog
 from qualcode.tui.modals.memo_editor import MemoDraft
+from qualcode.tui.suggestion_service import SuggestionService
 
 POLL_SECONDS = 1.5  # how often to look for changes made by another process
 
@@ -36,6 +37,7 @@ class QualcodeApp(App[None]):
         self.project = Project.open(project_path)
         self.seen_event = self.project.last_event_id()
         self._pending_meta: dict[str, str] = {}
+        self._suggestion_services: list[SuggestionService] = []
         self.sub_title = f"{project_path.name} · {coder}"
 
     def on_mount(self) -> None:
@@ -84,6 +86,14 @@ class QualcodeApp(App[None]):
         """One place that turns a failed background job into an error dialog."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.show_error(event.worker.error)
+
+    @property
+    def suggestion_service(self) -> SuggestionService:
+        """The current coder's suggestions (a new model when the coder is switched)."""
+        services = self._suggestion_services
+        if not services or services[-1].coder != self.coder:
+            services.append(SuggestionService(self.project_path, self.coder))
+        return services[-1]
 
     def note_own_change(self) -> None:
         """Record that the latest events are ours, so polling does not report them as another's."""
@@ -148,6 +158,8 @@ class QualcodeApp(App[None]):
     def on_unmount(self) -> None:
         self._flush_meta()
         self.project.close()
+        for service in self._suggestion_services:
+            service.close()
 
     # -- navigation -------------------------------------------------------------------------------
 

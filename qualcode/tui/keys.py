@@ -34,6 +34,16 @@ CODING_BINDINGS: list[BindingType] = [
     Binding("n", "next_uncoded", "Next uncoded", id="segment.next_uncoded"),
     Binding("u,ctrl+z", "undo", "Undo", id="history.undo"),
     Binding("ctrl+y", "redo", "Redo", id="history.redo", show=False),
+    # Suggestions: y/N as in a "[y/N]" prompt; the workbench keeps s, y, N and V from the codebook.
+    Binding("y", "accept_suggestion", "Accept suggestion", id="suggestion.accept"),
+    Binding("N", "reject_suggestion", "Reject suggestion", id="suggestion.reject"),
+    Binding("tab", "cycle_suggestion(1)", "Next suggestion here", id="suggestion.next", show=False),
+    Binding(
+        "shift+tab", "cycle_suggestion(-1)", "Previous suggestion here", id="suggestion.previous", show=False
+    ),
+    Binding("s", "toggle_inline", "Suggestions inline", id="suggestion.inline", show=False),
+    Binding("ctrl+a", "accept_all", "Accept all of a code…", id="suggestion.accept_all", show=False),
+    Binding("ctrl+n", "next_uncertain", "Next uncertain", id="suggestion.next_uncertain", show=False),
 ]
 
 # In the character selection (after `v`): refine the selection the way vi users expect.

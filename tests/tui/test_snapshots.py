@@ -15,6 +15,7 @@ import pytest
 from qualcode.model import MemoTarget
 from qualcode.project import Project
 from qualcode.tui.app import QualcodeApp
+from qualcode.tui.screens.coding import CodingScreen
 
 SIZE = (100, 30)
 FIXED = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
@@ -51,36 +52,57 @@ def app_on(path: Path, transcript: str | None = "alpha") -> QualcodeApp:
     return QualcodeApp(path, "ana", transcript=transcript)
 
 
+async def settled(pilot: object) -> None:
+    """Let the suggestion worker finish first, so the suggestions panel is the same on every run."""
+    screen = pilot.app.screen  # type: ignore[attr-defined]
+    if isinstance(screen, CodingScreen):
+        for _ in range(400):
+            await pilot.pause(0.05)  # type: ignore[attr-defined]
+            if screen.suggestions_idle:
+                break
+
+
 def test_project_screen(snap_compare: Snap, coded: Path) -> None:
     assert snap_compare(app_on(coded, None), terminal_size=SIZE)
 
 
 def test_coding_screen(snap_compare: Snap, coded: Path) -> None:
-    assert snap_compare(app_on(coded), press=["j", "j"], terminal_size=SIZE)
+    assert snap_compare(app_on(coded), run_before=settled, press=["j", "j"], terminal_size=SIZE)
 
 
 def test_coding_screen_narrow_80x24(snap_compare: Snap, coded: Path) -> None:
-    assert snap_compare(app_on(coded), press=["j", "j"], terminal_size=(80, 24))
+    assert snap_compare(app_on(coded), run_before=settled, press=["j", "j"], terminal_size=(80, 24))
 
 
 def test_coding_screen_text_selection(snap_compare: Snap, coded: Path) -> None:
-    assert snap_compare(app_on(coded), press=["j", "j", "j", "v", "w", "w"], terminal_size=SIZE)
+    assert snap_compare(app_on(coded), run_before=settled, press=["j", "j", "j", "v", "w", "w"], terminal_size=SIZE)
 
 
 def test_code_picker(snap_compare: Snap, coded: Path) -> None:
-    assert snap_compare(app_on(coded), press=["c", "o", "t"], terminal_size=SIZE)
+    assert snap_compare(app_on(coded), run_before=settled, press=["c", "o", "t"], terminal_size=SIZE)
 
 
 def test_memo_editor(snap_compare: Snap, coded: Path) -> None:
-    assert snap_compare(app_on(coded), press=["j", "j", "m", *"Why here?"], terminal_size=SIZE)
+    assert snap_compare(app_on(coded), run_before=settled, press=["j", "j", "m", *"Why here?"], terminal_size=SIZE)
 
 
 def test_search_dialog(snap_compare: Snap, coded: Path) -> None:
-    assert snap_compare(app_on(coded), press=["slash", *"outsider", "enter"], terminal_size=SIZE)
+    assert snap_compare(app_on(coded), run_before=settled, press=["slash", *"outsider", "enter"], terminal_size=SIZE)
+
+
+def test_coding_screen_suggestions_inline(snap_compare: Snap, coded: Path) -> None:
+    # Segment 4, "I felt like an outsider again.": the panel shows the suggestion, s underlines it.
+    keys = ["j", "j", "j", "j", "s"]
+    assert snap_compare(app_on(coded), run_before=settled, press=keys, terminal_size=SIZE)
+
+
+def test_accept_all_dialog(snap_compare: Snap, coded: Path) -> None:
+    keys = ["j", "j", "j", "j", "ctrl+a", "backspace", "backspace", "backspace", *"0.3"]
+    assert snap_compare(app_on(coded), run_before=settled, press=keys, terminal_size=SIZE)
 
 
 def test_help_screen(snap_compare: Snap, coded: Path) -> None:
-    assert snap_compare(app_on(coded), press=["question_mark"], terminal_size=SIZE)
+    assert snap_compare(app_on(coded), run_before=settled, press=["question_mark"], terminal_size=SIZE)
 
 
 def test_codebook_editor(snap_compare: Snap, coded: Path) -> None:
@@ -110,11 +132,11 @@ def test_error_dialog(snap_compare: Snap, coded: Path) -> None:
 
 
 def test_retrieval_screen(snap_compare: Snap, coded: Path) -> None:
-    assert snap_compare(app_on(coded), press=["ctrl+r"], terminal_size=SIZE)
+    assert snap_compare(app_on(coded), run_before=settled, press=["ctrl+r"], terminal_size=SIZE)
 
 
 def test_memos_screen(snap_compare: Snap, coded: Path) -> None:
-    assert snap_compare(app_on(coded), press=["ctrl+t"], terminal_size=SIZE)
+    assert snap_compare(app_on(coded), run_before=settled, press=["ctrl+t"], terminal_size=SIZE)
 
 
 def test_analysis_screen(snap_compare: Snap, coded: Path) -> None:

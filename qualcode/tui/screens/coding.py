@@ -6,23 +6,37 @@ Every change goes through the Project API and is committed before the screen sho
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 
 from qualcode.errors import QualcodeError
-from qualcode.model import Codebook, Coding, CodingFilter, Event, MemoTarget, Span, Transcript
+from qualcode.model import (
+    Codebook,
+    Coding,
+    CodingFilter,
+    Event,
+    MemoTarget,
+    Span,
+    Suggestion,
+    Transcript,
+    UncertainSegment,
+)
 from qualcode.project import SearchHit
 from qualcode.tui.keys import CODING_BINDINGS, VISUAL_KEYS
+from qualcode.tui.modals.accept_all import AcceptAllDialog
 from qualcode.tui.modals.code_picker import CodePicker
 from qualcode.tui.modals.memo_editor import MemoEditor
 from qualcode.tui.modals.search import SearchDialog
 from qualcode.tui.selection import Selection
+from qualcode.tui.suggestion_service import INLINE_SCORE, Progress, SuggestionBatch
 from qualcode.tui.widgets.codebook_panel import (
     CodeDetail,
     CodeList,
@@ -30,6 +44,7 @@ from qualcode.tui.widgets.codebook_panel import (
     code_colours,
     number_keys,
 )
+from qualcode.tui.widgets.suggestion_panel import SuggestionPanel, suggestions_on
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
 if TYPE_CHECKING:
@@ -53,6 +68,16 @@ class CodingScreen(Screen[None]):
         self.colours: dict[str, str] = {}
         self.keys: dict[str, str] = {}  # key -> code name (1-9 and hotkeys)
         self.focus_code: str | None = None
+        # Suggestions for this transcript, from the latest model; worked out in a thread worker.
+        self.suggested: list[Suggestion] = []
+        self.suggestion_status = "Suggestions: loading spaCy…"
+        self.suggestion_index = 0  # which suggestion on the selection y and N act on
+        self._suggestion_span: Span | None = None
+        self.inline = False
+        self.uncertain: UncertainSegment | None = None
+        self._suggest_busy = False
+        self._suggest_again = False
+        self._suggest_started = False  # not before the first paint: loading spaCy would slow it
 
     @property
     def qapp(self) -> QualcodeApp:
@@ -68,12 +93,19 @@ class CodingScreen(Screen[None]):
                 yield CodeDetail(id="code-detail")
                 yield Label("On this selection", classes="panel-title")
                 yield SegmentCodings(id="segment-codings")
+                yield Label("Suggestions  (y accept, N reject)", classes="panel-title")
+                yield SuggestionPanel(id="suggestions")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(CodeList).can_focus = False
         self.load()
         self.query_one(TranscriptView).focus()
+        self.call_after_refresh(self._start_suggestions)
+
+    def _start_suggestions(self) -> None:
+        self._suggest_started = True
+        self.request_suggestions()
 
     # -- loading ----------------------------------------------------------------------------------
 
@@ -95,6 +127,7 @@ class CodingScreen(Screen[None]):
         self.colours = code_colours(self.codebook)
         self.keys = {**number_keys(self.codebook), **{c.hotkey: c.name for c in self.codebook if c.hotkey}}
         self.reload_codings()
+        self.request_suggestions()
 
     def reload_codings(self) -> None:
         """Re-read this transcript's codings (one query) and redraw what shows them."""
@@ -121,6 +154,7 @@ class CodingScreen(Screen[None]):
         if mine_here:
             self.focus_code = mine_here[0].code
         self.query_one(CodeDetail).show(self.codebook.get(self.focus_code) if self.focus_code else None)
+        self.refresh_suggestions()
         self._update_status()
         self._remember_position()
 
@@ -241,6 +275,7 @@ class CodingScreen(Screen[None]):
         if self.selection.visual is not None or self.selection.anchor is not None:
             self.selection.collapse()
         self.reload_codings()
+        self.request_suggestions()
 
     def action_pick_code(self) -> None:
         def chosen(code: str | None) -> None:
@@ -293,6 +328,198 @@ class CodingScreen(Screen[None]):
         if transcript != self.transcript_name:
             self.transcript_name = transcript
             self.selection = Selection("", [])
+            self.suggested = []
             self.load()
         self.selection.go_to_offset(offset)
         self.refresh_marks()
+
+    # -- suggestions ------------------------------------------------------------------------------
+
+    def request_suggestions(self) -> None:
+        """Refresh this transcript's suggestions in a worker, retraining first if the coder's work changed.
+
+        One worker at a time: a request while one runs is remembered and served when it ends.
+        """
+        if not self._suggest_started:
+            return
+        if self._suggest_busy:
+            self._suggest_again = True
+            return
+        self._suggest_busy, self._suggest_again = True, False
+        self._suggest(self.transcript_name)
+
+    @work(thread=True, exit_on_error=False, group="suggest")
+    def _suggest(self, transcript: str) -> None:
+        service = self.qapp.suggestion_service
+        try:
+            # First what the model knows now (the codebook alone before any training), then retrain.
+            self._from_thread(self._show_batch, service.batch(transcript))
+            if service.stale():
+                service.retrain(lambda progress: self._from_thread(self._show_progress, progress))
+                self._from_thread(self._show_batch, service.batch(transcript))
+        finally:
+            self._from_thread(self._suggest_finished)
+
+    def _from_thread(self, callback: Callable[..., object], *args: object) -> None:
+        """Hand a result to the UI thread, unless the workbench has closed meanwhile."""
+        with suppress(RuntimeError):
+            self.app.call_from_thread(callback, *args)
+
+    @property
+    def suggestions_idle(self) -> bool:
+        """No suggestion work running or waiting (tests and benchmarks wait for this)."""
+        return self._suggest_started and not self._suggest_busy and not self._suggest_again
+
+    def _suggest_finished(self) -> None:
+        self._suggest_busy = False
+        if self._suggest_again and self.is_attached:
+            self.request_suggestions()
+
+    def _show_batch(self, batch: SuggestionBatch) -> None:
+        if batch.transcript != self.transcript_name or not self.is_attached:
+            return
+        self.suggested = list(batch.suggestions)
+        if not batch.learned:
+            self.suggestion_status = "From the codebook's keywords and examples; learning from your codings…"
+        elif batch.labelled:
+            self.suggestion_status = f"Learned from {batch.labelled} segments you have been through"
+        else:
+            self.suggestion_status = "From the codebook's keywords and examples; code to teach the model"
+        if self.inline:
+            self.query_one(TranscriptView).set_suggestions(self._inline())
+        self.refresh_suggestions()
+
+    def _show_progress(self, progress: Progress) -> None:
+        if not self.is_attached:
+            return
+        what = "reading your transcripts" if progress.stage == "reading" else "learning"
+        if progress.stage != "done":
+            self.suggestion_status = f"Updating the model: {what} ({progress.done}/{progress.total})…"
+            self.refresh_suggestions()
+
+    def _inline(self) -> list[Suggestion]:
+        return [s for s in self.suggested if s.score >= INLINE_SCORE]
+
+    def _suggestions_here(self) -> list[Suggestion]:
+        pool = list(self.suggested)
+        if self.uncertain is not None and self.uncertain.transcript == self.transcript_name:
+            pool.extend(self.uncertain.suggestions)
+        return suggestions_on(pool, self.selection.span)
+
+    def refresh_suggestions(self) -> None:
+        """Redraw the suggestions panel for the selection."""
+        span = self.selection.span
+        if span != self._suggestion_span:
+            self._suggestion_span, self.suggestion_index = span, 0
+        here = self._suggestions_here()
+        self.suggestion_index = min(self.suggestion_index, max(0, len(here) - 1))
+        unsure = (
+            self.uncertain is not None
+            and span is not None
+            and self.uncertain.transcript == self.transcript_name
+            and self.uncertain.span.overlaps(span)
+        )
+        self.query_one(SuggestionPanel).show(
+            here, self.suggestion_index, self.colours, self.suggestion_status, uncertain=unsure
+        )
+
+    def _highlighted_suggestion(self) -> Suggestion | None:
+        here = self._suggestions_here()
+        if not here:
+            self.notify("No suggestion on this selection", severity="warning", timeout=2)
+            return None
+        return here[min(self.suggestion_index, len(here) - 1)]
+
+    def _drop_suggestion(self, done: Suggestion) -> None:
+        """Take a decided suggestion off the screen at once; the next refresh agrees."""
+        self.suggested = [s for s in self.suggested if (s.span, s.code) != (done.span, done.code)]
+        if self.uncertain is not None and self.uncertain.span.overlaps(done.span):
+            self.uncertain = None
+        if self.inline:
+            self.query_one(TranscriptView).set_suggestions(self._inline())
+
+    def action_accept_suggestion(self) -> None:
+        found = self._highlighted_suggestion()
+        if found is None:
+            return
+        try:
+            self.qapp.project.accept_suggestion(found, self.qapp.coder)
+        except QualcodeError as exc:
+            self.qapp.show_error(exc)
+            return
+        self.qapp.note_own_change()
+        self.focus_code = found.code
+        self._drop_suggestion(found)
+        self.notify(f"Accepted {found.code}", timeout=1.5)
+        self.reload_codings()
+        self.request_suggestions()
+
+    def action_reject_suggestion(self) -> None:
+        found = self._highlighted_suggestion()
+        if found is None:
+            return
+        try:
+            self.qapp.project.reject_suggestion(found, self.qapp.coder)
+        except QualcodeError as exc:
+            self.qapp.show_error(exc)
+            return
+        self.qapp.note_own_change()
+        self._drop_suggestion(found)
+        self.notify(f"Rejected {found.code} here; it will not be suggested here again", timeout=2)
+        self.refresh_marks()
+        self.request_suggestions()
+
+    def action_cycle_suggestion(self, step: int) -> None:
+        here = self._suggestions_here()
+        if here:
+            self.suggestion_index = (self.suggestion_index + step) % len(here)
+            self.refresh_suggestions()
+
+    def action_toggle_inline(self) -> None:
+        self.inline = not self.inline
+        self.query_one(TranscriptView).set_suggestions(self._inline() if self.inline else [])
+        shown = f"Suggestions scored {INLINE_SCORE:.1f} or more are underlined in the text"
+        self.notify(shown if self.inline else "Suggestions are no longer shown in the text", timeout=2)
+
+    def action_accept_all(self) -> None:
+        if not self.suggested:
+            self.notify("No suggestions in this transcript yet", severity="warning", timeout=2)
+            return
+        highlighted = self._suggestions_here()
+        first = highlighted[min(self.suggestion_index, len(highlighted) - 1)].code if highlighted else None
+
+        def accept(chosen: list[Suggestion] | None) -> None:
+            if not chosen:
+                return
+            try:
+                self.qapp.project.accept_suggestions(chosen, self.qapp.coder)
+            except QualcodeError as exc:
+                self.qapp.show_error(exc)
+                return
+            self.qapp.note_own_change()
+            for done in chosen:
+                self._drop_suggestion(done)
+            self.notify(f"Accepted {len(chosen)} suggestions of {chosen[0].code} (u undoes them all)")
+            self.reload_codings()
+            self.request_suggestions()
+
+        dialog = AcceptAllDialog(self.transcript_name, self.suggested, first or self.focus_code)
+        self.app.push_screen(dialog, accept)
+
+    def action_next_uncertain(self) -> None:
+        self.notify("Looking for where the model is least sure…", timeout=1.5)
+        self._find_uncertain(self.transcript_name)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="uncertain")
+    def _find_uncertain(self, transcript: str) -> None:
+        found = self.qapp.suggestion_service.next_uncertain(transcript)
+        self._from_thread(self._go_uncertain, found)
+
+    def _go_uncertain(self, found: UncertainSegment | None) -> None:
+        if not self.is_attached:
+            return
+        if found is None:
+            self.notify("Nothing left that the model is unsure about", severity="information")
+            return
+        self.uncertain = found
+        self.jump_to(found.transcript, found.span.start)

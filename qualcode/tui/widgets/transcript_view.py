@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from qualcode.model import Coding, Segment, Span, Turn
+from qualcode.model import Coding, Segment, Span, Suggestion, Turn
 
 GUTTER = 3  # cells for the coloured marks of the codes on a line
 INDENT = 2  # body lines sit under the speaker's name
@@ -107,6 +107,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._segment_starts: list[int] = []
         self.codings: list[Coding] = []
         self.colours: dict[str, str] = {}
+        self.suggested: list[Suggestion] = []  # painted only in the inline suggestions mode
         self.cursor: Span | None = None
         self.selection: Span | None = None
         self._lines: list[VisualLine] = []
@@ -127,6 +128,11 @@ class TranscriptView(ScrollView, can_focus=True):
     def set_codings(self, codings: list[Coding], colours: dict[str, str]) -> None:
         self.codings = sorted(codings, key=lambda c: (c.span.start, c.span.end, c.code))
         self.colours = colours
+        self.refresh()
+
+    def set_suggestions(self, suggestions: list[Suggestion]) -> None:
+        """Underline these suggestions in their code's colour (an empty list turns the marks off)."""
+        self.suggested = sorted(suggestions, key=lambda s: (s.span.start, s.span.end, -s.score))
         self.refresh()
 
     def set_marks(self, cursor: Span | None, selection: Span | None) -> None:
@@ -222,6 +228,14 @@ class TranscriptView(ScrollView, can_focus=True):
                 max(0, coding.span.start - line.start),
                 coding.span.end - line.start,
             )
+        for found in self.suggested:
+            if found.span.start < line.end and line.start < found.span.end:
+                colour = Color.parse(self.colours.get(found.code, "#888888"))
+                body.stylize(
+                    Style(underline=True, color=colour.rich_color),
+                    max(0, found.span.start - line.start),
+                    found.span.end - line.start,
+                )
         for span, name in ((self.cursor, "cursor"), (self.selection, "selection")):
             if span is not None and span.start < line.end and line.start < span.end:
                 body.stylize(

@@ -1,0 +1,111 @@
+"""The coder's suggestions for the workbench, worked out off the UI thread.
+
+spaCy and scikit-learn load, transcripts are read and the model retrains in thread workers; the screen
+only ever receives finished lists. The service keeps a project connection of its own, so the model's
+caches (one spaCy read per transcript, its features) live as long as the workbench, and nothing it does
+holds up a key press. Accepting and rejecting are writes, made by the screen through its own project.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qualcode.model import Suggestion, UncertainSegment
+from qualcode.project import Project
+
+if TYPE_CHECKING:
+    from qualcode.suggest.session import Suggester
+
+MIN_SCORE = 0.2  # what the panel and the preview can show; the inline marks start at INLINE_SCORE
+INLINE_SCORE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionBatch:
+    """Suggestions for one transcript, with what they come from (for the panel's title)."""
+
+    transcript: str
+    suggestions: tuple[Suggestion, ...]
+    learned: bool  # False: the codebook's rules and examples alone, the model is not trained yet
+    labelled: int  # segments (or turns) the model learned from
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a retrain has come (``stage`` is reading, training or done)."""
+
+    stage: str
+    done: int
+    total: int
+
+
+class SuggestionService:
+    """One coder's suggestions over one project file; every method is meant for a thread worker.
+
+    Args:
+        path: The project file (opened again here, with a connection of its own).
+        coder: Whose codings and decisions the model learns from.
+    """
+
+    def __init__(self, path: Path, coder: str) -> None:
+        self.path = path
+        self.coder = coder
+        self._project: Project | None = None
+        self._lock = threading.Lock()  # one retrain at a time; listing may run beside it
+
+    def _suggester(self) -> Suggester:
+        with self._lock:
+            if self._project is None:
+                self._project = Project.open(self.path)
+            return self._project.suggester(self.coder)
+
+    @property
+    def note(self) -> str:
+        """Why a configured spaCy pipeline is not in use (empty when all is well)."""
+        return self._suggester().note
+
+    def stale(self) -> bool:
+        """Whether the coder's codings or decisions changed since the model was trained."""
+        return self._suggester().stale()
+
+    def batch(self, transcript: str) -> SuggestionBatch:
+        """The suggestions for a transcript from the model as it is now (never waits for training)."""
+        suggester = self._suggester()
+        found = suggester.suggestions(transcript, min_score=MIN_SCORE, per_unit=None, wait=False)
+        model = suggester.model
+        labelled = model.labelled if model is not None else 0
+        return SuggestionBatch(transcript, tuple(found), model is not None, labelled)
+
+    def retrain(self, report: Callable[[Progress], None]) -> None:
+        """Bring the model up to date with the coder's work, reporting progress as it goes."""
+        from qualcode.suggest.session import RetrainProgress
+
+        suggester = self._suggester()
+        with self._lock:
+            steps: Iterator[object] = suggester.iter_retrain()
+            for step in steps:
+                if isinstance(step, RetrainProgress):
+                    report(Progress(step.stage, step.done, step.total))
+
+    def next_uncertain(self, transcript: str) -> UncertainSegment | None:
+        """Where an answer teaches the model most: in this transcript first, then anywhere."""
+        suggester = self._suggester()
+        found = suggester.uncertain(transcript, 1, wait=False)
+        if not found:
+            found = suggester.uncertain(None, 1, wait=False)
+        return found[0] if found else None
+
+    def close(self) -> None:
+        """Close the connection, unless a retrain still holds it (quitting must not wait for one)."""
+        if not self._lock.acquire(timeout=0.5):
+            return
+        try:
+            if self._project is not None:
+                self._project.close()
+                self._project = None
+        finally:
+            self._lock.release()

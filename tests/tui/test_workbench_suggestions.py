@@ -1,0 +1,185 @@
+"""Suggestions in the workbench, driven by keys with Pilot; assertions on what the project file holds.
+
+The tiny project (conftest): transcript "alpha" has six segments:
+  0 "How did you start?" [13, 31)          1 "Tell me about it." [32, 49)
+  2 "I felt like an outsider." [63, 87)    3 "The team did not know what I was for." [88, 125)
+  4 "I felt like an outsider again." [126, 156)   5 "Thank you." [170, 180)
+The codebook's Othered has the keyword "outsider", so segments 2 and 4 are suggested for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from qualcode.model import Decision, Origin, Span
+from qualcode.project import Project
+from qualcode.tui.app import QualcodeApp
+from qualcode.tui.modals.accept_all import AcceptAllDialog
+from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.widgets.suggestion_panel import SuggestionPanel
+from qualcode.tui.widgets.transcript_view import TranscriptView
+
+SIZE = (110, 36)
+FIRST, SECOND = Span(63, 87), Span(126, 156)  # the two "outsider" sentences
+
+
+async def settle(pilot: Pilot[None]) -> CodingScreen:
+    """Wait until the suggestion worker has finished (spaCy read, retrain, new list)."""
+    screen = pilot.app.screen
+    assert isinstance(screen, CodingScreen)
+    for _ in range(400):
+        await pilot.pause(0.05)
+        if screen.suggestions_idle:
+            break
+    assert screen.suggestions_idle, "the suggestion worker did not finish"
+    return screen
+
+
+def panel_text(screen: CodingScreen) -> str:
+    return str(screen.query_one(SuggestionPanel).render())
+
+
+async def test_accepting_and_rejecting_from_the_panel_is_stored(project_path: Path) -> None:
+    app = QualcodeApp(project_path, "ana", transcript="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("j", "j")  # "I felt like an outsider."
+        assert "Othered" in panel_text(screen) and "matched 'outsider'" in panel_text(screen)
+        await pilot.press("y")
+        screen = await settle(pilot)
+        await pilot.press("j", "j")  # "I felt like an outsider again."
+        assert "Othered" in panel_text(screen)
+        await pilot.press("N")
+        screen = await settle(pilot)
+        # The rejected code is not suggested there again, after the retrain too.
+        assert "Othered" not in panel_text(screen)
+        assert (SECOND, "Othered") not in [(s.span, s.code) for s in screen.suggested]
+    with Project.open(project_path) as project:
+        [coding] = project.codings()
+        assert (coding.span, coding.code, coding.coder, coding.origin) == (
+            FIRST,
+            "Othered",
+            "ana",
+            Origin.SUGGESTION,
+        )
+        decisions = {(d.span, d.decision) for d in project.suggestion_decisions("ana")}
+        assert decisions == {(FIRST, Decision.ACCEPTED), (SECOND, Decision.REJECTED)}
+        assert [e.action for e in project.events(2)] == ["suggestion.accept", "suggestion.reject"]
+
+
+async def test_undo_brings_a_rejected_suggestion_back(project_path: Path) -> None:
+    app = QualcodeApp(project_path, "ana", transcript="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("j", "j", "j", "j", "N")
+        screen = await settle(pilot)
+        assert "Othered" not in panel_text(screen)
+        await pilot.press("u")
+        screen = await settle(pilot)
+        assert "Othered" in panel_text(screen)
+    with Project.open(project_path) as project:
+        assert project.suggestion_decisions("ana") == []
+
+
+async def test_tab_chooses_which_suggestion_y_accepts(project_path: Path) -> None:
+    with Project.open(project_path) as project:  # a second code with the same keyword
+        project.update_code("Hope", "ana", keywords=("outsider",))
+    app = QualcodeApp(project_path, "ana", transcript="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("j", "j")
+        here = [s.code for s in screen._suggestions_here()]
+        assert sorted(here) == ["Hope", "Othered"]
+        await pilot.press("tab", "y")
+        await settle(pilot)
+    with Project.open(project_path) as project:
+        assert [(c.span, c.code) for c in project.codings()] == [(FIRST, here[1])]
+
+
+async def test_accept_all_of_a_code_above_a_score_after_a_preview(project_path: Path) -> None:
+    app = QualcodeApp(project_path, "ana", transcript="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "ctrl+a")
+        dialog = app.screen
+        assert isinstance(dialog, AcceptAllDialog)
+        assert dialog.code == "Othered" and dialog.threshold == 0.8
+        assert dialog.chosen == []  # rule hits start at 0.5: nothing passes 0.8
+        await pilot.press("backspace", "backspace", "backspace", *"0.5")
+        assert [s.span for s in dialog.chosen] == [FIRST, SECOND]
+        await pilot.press("enter")
+        screen = await settle(pilot)
+        assert isinstance(screen, CodingScreen)
+    with Project.open(project_path) as project:
+        assert [(c.span, c.code, c.origin) for c in project.codings()] == [
+            (FIRST, "Othered", Origin.SUGGESTION),
+            (SECOND, "Othered", Origin.SUGGESTION),
+        ]
+        [event] = project.events(1)
+        assert event.action == "suggestion.accept" and len(event.payload["codings"]) == 2
+        # One action: one undo takes both back.
+        project.undo("ana")
+        assert project.codings() == []
+
+
+async def test_an_invalid_score_accepts_nothing(project_path: Path) -> None:
+    app = QualcodeApp(project_path, "ana", transcript="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+a", "backspace", "backspace", "backspace", *"1.5", "enter")
+        dialog = app.screen
+        assert isinstance(dialog, AcceptAllDialog) and dialog.chosen == []
+        assert "a number from 0 to 1" in str(dialog.query_one("#accept-summary").render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, CodingScreen)
+    with Project.open(project_path) as project:
+        assert project.codings() == []
+
+
+async def test_the_model_retrains_in_the_background_as_codings_arrive(project_path: Path) -> None:
+    app = QualcodeApp(project_path, "ana", transcript="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        assert "learned from" not in screen.suggestion_status.lower()
+        await pilot.press("j", "j", "o")  # code segment 2 by its key: segments 0-2 have been seen
+        screen = await settle(pilot)
+        assert screen.suggestion_status == "Learned from 3 segments you have been through"
+        # The coded segment is no longer suggested for the code it now has.
+        assert (FIRST, "Othered") not in [(s.span, s.code) for s in screen.suggested]
+
+
+async def test_next_uncertain_goes_to_an_undecided_segment(project_path: Path) -> None:
+    with Project.open(project_path) as project:
+        project.code("alpha", "Othered", coder="ana", start=63, end=87)
+        project.code("alpha", "Hope", coder="ana", start=170, end=180)
+    app = QualcodeApp(project_path, "ana", transcript="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("ctrl+n")
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if screen.uncertain is not None:
+                break
+        found = screen.uncertain
+        assert found is not None
+        coded = {Span(63, 87), Span(170, 180)}
+        assert found.span not in coded
+        current = screen.selection.current
+        assert current is not None and current.span.overlaps(found.span)
+        assert (screen.transcript_name, found.transcript) in {("alpha", "alpha"), ("beta", "beta")}
+        assert "unsure here" in panel_text(screen)
+
+
+async def test_inline_mode_underlines_suggestions_in_the_text(project_path: Path) -> None:
+    app = QualcodeApp(project_path, "ana", transcript="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        view = screen.query_one(TranscriptView)
+        assert view.suggested == []
+        await pilot.press("s")
+        assert {(s.span, s.code) for s in view.suggested} >= {(FIRST, "Othered"), (SECOND, "Othered")}
+        assert all(s.score >= 0.5 for s in view.suggested)
+        await pilot.press("s")
+        assert view.suggested == []
