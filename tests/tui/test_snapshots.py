@@ -75,7 +75,9 @@ def test_coding_screen_narrow_80x24(snap_compare: Snap, coded: Path) -> None:
 
 
 def test_coding_screen_text_selection(snap_compare: Snap, coded: Path) -> None:
-    assert snap_compare(app_on(coded), run_before=settled, press=["j", "j", "j", "v", "w", "w"], terminal_size=SIZE)
+    assert snap_compare(
+        app_on(coded), run_before=settled, press=["j", "j", "j", "v", "w", "w"], terminal_size=SIZE
+    )
 
 
 def test_code_picker(snap_compare: Snap, coded: Path) -> None:
@@ -83,11 +85,15 @@ def test_code_picker(snap_compare: Snap, coded: Path) -> None:
 
 
 def test_memo_editor(snap_compare: Snap, coded: Path) -> None:
-    assert snap_compare(app_on(coded), run_before=settled, press=["j", "j", "m", *"Why here?"], terminal_size=SIZE)
+    assert snap_compare(
+        app_on(coded), run_before=settled, press=["j", "j", "m", *"Why here?"], terminal_size=SIZE
+    )
 
 
 def test_search_dialog(snap_compare: Snap, coded: Path) -> None:
-    assert snap_compare(app_on(coded), run_before=settled, press=["slash", *"outsider", "enter"], terminal_size=SIZE)
+    assert snap_compare(
+        app_on(coded), run_before=settled, press=["slash", *"outsider", "enter"], terminal_size=SIZE
+    )
 
 
 def test_coding_screen_suggestions_inline(snap_compare: Snap, coded: Path) -> None:
