@@ -32,6 +32,7 @@ class SuggestionBatch:
     suggestions: tuple[Suggestion, ...]
     learned: bool  # False: the codebook's rules and examples alone, the model is not trained yet
     labelled: int  # segments (or turns) the model learned from
+    note: str = ""  # why a configured spaCy pipeline is not in use
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +64,6 @@ class SuggestionService:
                 self._project = Project.open(self.path)
             return self._project.suggester(self.coder)
 
-    @property
-    def note(self) -> str:
-        """Why a configured spaCy pipeline is not in use (empty when all is well)."""
-        return self._suggester().note
-
     def stale(self) -> bool:
         """Whether the coder's codings or decisions changed since the model was trained."""
         return self._suggester().stale()
@@ -78,7 +74,7 @@ class SuggestionService:
         found = suggester.suggestions(transcript, min_score=MIN_SCORE, per_unit=None, wait=False)
         model = suggester.model
         labelled = model.labelled if model is not None else 0
-        return SuggestionBatch(transcript, tuple(found), model is not None, labelled)
+        return SuggestionBatch(transcript, tuple(found), model is not None, labelled, suggester.note)
 
     def retrain(self, report: Callable[[Progress], None]) -> None:
         """Bring the model up to date with the coder's work, reporting progress as it goes."""

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
+from qualcode.errors import QualcodeError
 from qualcode.model import Decision, Origin, Span
 from qualcode.project import Project
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.modals.accept_all import AcceptAllDialog
+from qualcode.tui.modals.dialogs import ErrorDialog
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.widgets.suggestion_panel import SuggestionPanel
 from qualcode.tui.widgets.transcript_view import TranscriptView
@@ -27,8 +30,7 @@ FIRST, SECOND = Span(63, 87), Span(126, 156)  # the two "outsider" sentences
 
 async def settle(pilot: Pilot[None]) -> CodingScreen:
     """Wait until the suggestion worker has finished (spaCy read, retrain, new list)."""
-    screen = pilot.app.screen
-    assert isinstance(screen, CodingScreen)
+    screen = next(s for s in pilot.app.screen_stack if isinstance(s, CodingScreen))
     for _ in range(400):
         await pilot.pause(0.05)
         if screen.suggestions_idle:
@@ -183,3 +185,36 @@ async def test_inline_mode_underlines_suggestions_in_the_text(project_path: Path
         assert all(s.score >= 0.5 for s in view.suggested)
         await pilot.press("s")
         assert view.suggested == []
+
+
+async def test_a_missing_pipeline_is_said_in_the_panel_and_suggestions_go_on(project_path: Path) -> None:
+    with Project.open(project_path) as project:
+        project.repo.set_meta("suggest.pipeline", "en_pipeline_not_installed")
+    app = QualcodeApp(project_path, "ana", transcript="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        assert "'en_pipeline_not_installed' is not installed; suggestions use blank English" in (
+            screen.suggestion_status
+        )
+        await pilot.press("j", "j")
+        assert "Othered" in panel_text(screen)
+
+
+async def test_a_failing_suggestion_worker_is_reported_once_and_coding_goes_on(
+    project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: object, transcript: str) -> None:
+        raise QualcodeError("the model file is damaged", "delete it")
+
+    monkeypatch.setattr("qualcode.tui.suggestion_service.SuggestionService.batch", broken)
+    app = QualcodeApp(project_path, "ana", transcript="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        await pilot.press("escape")
+        assert screen.suggestion_status == "Suggestions failed: the model file is damaged"
+        await pilot.press("o")  # coding still works, and the next failure brings no second dialog
+        await settle(pilot)
+        assert isinstance(app.screen, CodingScreen)
+    with Project.open(project_path) as project:
+        assert [c.code for c in project.codings()] == ["Othered"]

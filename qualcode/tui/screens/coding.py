@@ -357,6 +357,8 @@ class CodingScreen(Screen[None]):
             if service.stale():
                 service.retrain(lambda progress: self._from_thread(self._show_progress, progress))
                 self._from_thread(self._show_batch, service.batch(transcript))
+        except Exception as exc:  # coding goes on without suggestions; say why once, keep it in the panel
+            self._from_thread(self._suggest_failed, exc)
         finally:
             self._from_thread(self._suggest_finished)
 
@@ -375,6 +377,15 @@ class CodingScreen(Screen[None]):
         if self._suggest_again and self.is_attached:
             self.request_suggestions()
 
+    def _suggest_failed(self, exc: Exception) -> None:
+        message = exc.message if isinstance(exc, QualcodeError) else f"{type(exc).__name__}: {exc}"
+        first = not self.suggestion_status.startswith("Suggestions failed")
+        self.suggestion_status = f"Suggestions failed: {message}"
+        if self.is_attached:
+            self.refresh_suggestions()
+            if first:
+                self.qapp.show_error(exc)
+
     def _show_batch(self, batch: SuggestionBatch) -> None:
         if batch.transcript != self.transcript_name or not self.is_attached:
             return
@@ -385,6 +396,8 @@ class CodingScreen(Screen[None]):
             self.suggestion_status = f"Learned from {batch.labelled} segments you have been through"
         else:
             self.suggestion_status = "From the codebook's keywords and examples; code to teach the model"
+        if batch.note:
+            self.suggestion_status += f"\n{batch.note}"
         if self.inline:
             self.query_one(TranscriptView).set_suggestions(self._inline())
         self.refresh_suggestions()
