@@ -46,9 +46,10 @@ def _chunks(parsed: ParsedTranscript) -> Iterable[tuple[int, int, str]]:
         start = turn.span.start
         body = text[turn.span.start : turn.span.end]
         last = 0
-        for brk in _PARAGRAPH_BREAK.finditer(body):
-            yield turn.index, start + last, body[last : brk.start()]
-            last = brk.end()
+        if body.count("\n") > 1:  # a paragraph break needs two line ends; most turns have none
+            for brk in _PARAGRAPH_BREAK.finditer(body):
+                yield turn.index, start + last, body[last : brk.start()]
+                last = brk.end()
         yield turn.index, start + last, body[last:]
 
 
@@ -71,16 +72,13 @@ def segment_many(
     # sentencizer says, so it skips spaCy: dialogue is full of "Mm-hmm." and "Okay." turns.
     punct = _sentencizer_punct(nlp) if shortcut else None
     whole = [punct is not None and _one_sentence(body, punct) for *_, body in chunks]
-    to_parse = (body for (*_, body), one in zip(chunks, whole, strict=True) if not one)
-    docs = iter(nlp.pipe(to_parse, batch_size=batch_size))
+    to_parse = [body for (*_, body), one in zip(chunks, whole, strict=True) if not one]
+    starts = iter(_sentence_starts(nlp.pipe(to_parse, batch_size=batch_size)))
     for (i, turn, offset, body), one in zip(chunks, whole, strict=True):
-        if not one:
-            bounds = sentence_bounds(next(docs), body)
+        if one:
+            _add_bounds(result[i], turn, offset, [0], body)
         else:
-            stripped = body.strip()
-            begin = len(body) - len(body.lstrip())
-            bounds = [(begin, begin + len(stripped))] if stripped else []
-        result[i].extend((turn, offset + start, offset + end) for start, end in bounds)
+            _add_bounds(result[i], turn, offset, next(starts), body)
     return result
 
 
@@ -109,34 +107,60 @@ def _punct_pattern(punct: frozenset[str]) -> re.Pattern[str]:
 
 
 def sentence_bounds(doc: Any, text: str) -> list[tuple[int, int]]:
-    """Character bounds of each sentence of ``doc``, white space trimmed, empty ones dropped.
+    """Character bounds of each sentence of ``doc``, white space trimmed, empty ones dropped."""
+    found: list[tuple[int, int, int]] = []
+    _add_bounds(found, 0, 0, _sentence_starts([doc])[0], text)
+    return [(start, end) for _, start, end in found]
 
-    Reads the token arrays directly: building a spaCy Span per sentence costs more than the sentencizer.
+
+def _sentence_starts(docs: Iterable[Any]) -> list[list[int]]:
+    """Per doc, the character offset of each sentence's first token (the first token's always).
+
+    Reads the token arrays of all the docs at once: a spaCy Token or Span per sentence, or numpy work
+    per doc, costs more than the sentencizer itself.
     """
-    if len(doc) == 0:
-        return []
-    from spacy.attrs import SENT_START
+    import numpy as np
+    from spacy.attrs import IDX, SENT_START
 
-    flags = doc.to_array(SENT_START)
-    first = doc[0].idx
-    # Few tokens start a sentence: read their offsets one by one instead of every token's.
-    starts: list[int] = [doc[int(i)].idx for i in (flags == 1).nonzero()[0]]
-    if not starts or starts[0] != first:
-        starts.insert(0, first)
-    # The sentencizer keeps an opening bracket with the sentence before it ("so. [" + "laughs] That's"):
-    # transcripts are full of [laughs] and (pause), so the bracket opens the next sentence instead.
-    for n in range(1, len(starts)):
-        back = starts[n] - 1
-        while back > starts[n - 1] and text[back].isspace():
-            back -= 1
-        if back > starts[n - 1] and text[back] in "([{":
-            starts[n] = back
-    bounds: list[tuple[int, int]] = []
-    for n, start in enumerate(starts):
-        end = starts[n + 1] if n + 1 < len(starts) else len(text)
-        piece = text[start:end]
-        stripped = piece.strip()
-        if stripped:
-            begin = start + len(piece) - len(piece.lstrip())
-            bounds.append((begin, begin + len(stripped)))
-    return bounds
+    attrs = [SENT_START, IDX]
+    arrays = [doc.to_array(attrs) for doc in docs]
+    if not arrays:
+        return []
+    sizes = np.fromiter(map(len, arrays), dtype=np.intp, count=len(arrays))
+    table = np.concatenate(arrays)
+    opens = table[:, 0] == 1
+    firsts = (np.cumsum(sizes) - sizes)[sizes > 0]
+    opens[firsts] = True
+    per_doc = np.bincount(np.repeat(np.arange(len(arrays)), sizes)[opens], minlength=len(arrays))
+    offsets: list[int] = table[opens, 1].tolist()
+    starts: list[list[int]] = []
+    last = 0
+    for end in np.cumsum(per_doc).tolist():
+        starts.append(offsets[last:end])
+        last = end
+    return starts
+
+
+def _add_bounds(
+    out: list[tuple[int, int, int]], turn: int, offset: int, starts: list[int], text: str
+) -> None:
+    """Append (turn, start, end) for each sentence of ``text`` that opens at ``starts``, shifted by
+    ``offset``: white space trimmed, empty ones dropped."""
+    if not starts:  # a doc without tokens
+        return
+    if len(starts) > 1 and ("(" in text or "[" in text or "{" in text):
+        # The sentencizer keeps an opening bracket with the sentence before it ("so. [" + "laughs]
+        # That's"): transcripts are full of [laughs] and (pause), so it opens the next sentence instead.
+        for n in range(1, len(starts)):
+            back = starts[n] - 1
+            while back > starts[n - 1] and text[back].isspace():
+                back -= 1
+            if back > starts[n - 1] and text[back] in "([{":
+                starts[n] = back
+    ends = starts[1:]
+    ends.append(len(text))
+    for start, end in zip(starts, ends, strict=True):
+        piece = text[start:end].rstrip()
+        if piece:
+            lead = len(piece) - len(piece.lstrip()) if piece[0].isspace() else 0
+            out.append((turn, offset + start + lead, offset + start + len(piece)))

@@ -50,3 +50,57 @@ def test_skipping_spacy_for_one_sentence_paragraphs_changes_nothing() -> None:
     )
     nlp = load_pipeline()
     assert segment_many(samples, nlp) == segment_many(samples, nlp, shortcut=False)
+
+
+def _by_spacy_sents(parsed: ParsedTranscript, nlp: object) -> list[tuple[int, int, int]]:
+    """The segments the slow, obvious way: spaCy's own ``doc.sents`` per paragraph, bracket rule, trimmed."""
+    import re
+
+    found = []
+    for turn in parsed.turns:
+        body = turn.span.of(parsed.text)
+        last = 0
+        paragraphs = []
+        for brk in re.finditer(r"\n\s*\n", body):
+            paragraphs.append((last, body[last : brk.start()]))
+            last = brk.end()
+        paragraphs.append((last, body[last:]))
+        for offset, text in paragraphs:
+            starts = [sent.start_char for sent in nlp(text).sents]  # type: ignore[operator]
+            for n in range(1, len(starts)):
+                back = starts[n] - 1
+                while back > starts[n - 1] and text[back].isspace():
+                    back -= 1
+                if back > starts[n - 1] and text[back] in "([{":
+                    starts[n] = back
+            for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+                piece = text[start:end]
+                if piece.strip():
+                    begin = start + len(piece) - len(piece.lstrip())
+                    base = turn.span.start + offset
+                    found.append((turn.index, base + begin, base + begin + len(piece.strip())))
+    return found
+
+
+def test_segments_are_spacys_sentences_on_awkward_text() -> None:
+    """White-space tokens, Unicode spaces, brackets, empty paragraphs: the same as reading ``doc.sents``."""
+    words = [
+        "Well.  \n  So (pause) it was. [laughs]   Yes!\u2028Quite. \u00a0 Right?\n\n\n"
+        "  (inaudible) No. {crosstalk} Maybe... ok",
+        " \n\n ",
+        "( [ Hm. ] ) Fine.\t\tGood.\u3000Done .\n\n\u00a0\n\nEnd",
+        "\u00a0",
+    ]
+    text, bounds = "", []
+    for n, said in enumerate(words):
+        text += f"{'ABCD'[n]}: "
+        bounds.append((len(text), len(text) + len(said)))
+        text += said + "\n"
+    parsed = ParsedTranscript(
+        text, tuple(Turn(i, "X", Span(a, b)) for i, (a, b) in enumerate(bounds)), "text"
+    )
+    nlp = load_pipeline()
+    expected = _by_spacy_sents(parsed, nlp)
+    assert len(expected) > 8
+    assert segment_many([parsed], nlp) == [expected]
+    assert segment_many([parsed], nlp, shortcut=False) == [expected]
