@@ -76,6 +76,15 @@ class SuggestionService:
         labelled = model.labelled if model is not None else 0
         return SuggestionBatch(transcript, tuple(found), model is not None, labelled, suggester.note)
 
+    def everywhere(self) -> list[Suggestion]:
+        """The suggestions for every transcript (for accepting all of a code across the project)."""
+        suggester = self._suggester()
+        names = [t.name for t in suggester.data.transcripts()]
+        found: list[Suggestion] = []
+        for name in names:
+            found.extend(suggester.suggestions(name, min_score=MIN_SCORE, per_unit=None, wait=False))
+        return found
+
     def retrain(self, report: Callable[[Progress], None]) -> None:
         """Bring the model up to date with the coder's work, reporting progress as it goes."""
         from qualcode.suggest.session import RetrainProgress

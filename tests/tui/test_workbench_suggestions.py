@@ -126,6 +126,39 @@ async def test_accept_all_of_a_code_above_a_score_after_a_preview(project_path: 
         assert project.codings() == []
 
 
+async def test_accept_all_in_every_transcript(project_path: Path) -> None:
+    with Project.open(project_path) as project:  # beta says "It is lonely, honestly."
+        project.update_code("Othered", "ana", keywords=("outsider", "lonely"))
+    app = QualcodeApp(project_path, "ana", transcript="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "ctrl+a", "backspace", "backspace", "backspace", *"0.5")
+        dialog = app.screen
+        assert isinstance(dialog, AcceptAllDialog)
+        assert [s.transcript for s in dialog.chosen] == ["alpha", "alpha"]
+        await pilot.press("tab", "enter", "down", "enter")  # the scope: every transcript
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if not dialog.loading:
+                break
+        assert dialog.scope == "all"
+        assert [(s.transcript, s.text) for s in dialog.chosen] == [
+            ("alpha", "I felt like an outsider."),
+            ("alpha", "I felt like an outsider again."),
+            ("beta", "It is lonely, honestly."),
+        ]
+        await pilot.click("#accept")
+        await settle(pilot)
+    with Project.open(project_path) as project:
+        codings = project.codings()
+        assert [(c.transcript, c.code) for c in codings] == [
+            ("alpha", "Othered"),
+            ("alpha", "Othered"),
+            ("beta", "Othered"),
+        ]
+        assert project.events(1)[0].action == "suggestion.accept"
+
+
 async def test_an_invalid_score_accepts_nothing(project_path: Path) -> None:
     app = QualcodeApp(project_path, "ana", transcript="alpha")
     async with app.run_test(size=SIZE) as pilot:

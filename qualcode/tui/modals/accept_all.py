@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -19,11 +22,19 @@ PREVIEW_CHARS = 70
 def above(suggestions: list[Suggestion], code: str, threshold: float) -> list[Suggestion]:
     """The suggestions of ``code`` scored at least ``threshold``, in the order of the text."""
     chosen = [s for s in suggestions if s.code == code and s.score >= threshold]
-    return sorted(chosen, key=lambda s: (s.span.start, s.span.end))
+    return sorted(chosen, key=lambda s: (s.transcript, s.span.start, s.span.end))
 
 
 class AcceptAllDialog(ModalScreen[list[Suggestion] | None]):
-    """Pick a code and a minimum score, see the suggestions that pass, accept them as one action."""
+    """Pick a code, a minimum score and where; see the suggestions that pass; accept them as one action.
+
+    Args:
+        transcript: The transcript on screen (the default scope).
+        suggestions: Its suggestions.
+        codes: Every codable code, in codebook order.
+        code: The code to start with.
+        everywhere: Works out the suggestions of every transcript (run in a thread worker here).
+    """
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
@@ -31,31 +42,34 @@ class AcceptAllDialog(ModalScreen[list[Suggestion] | None]):
         self,
         transcript: str,
         suggestions: list[Suggestion],
+        codes: list[str],
         code: str | None = None,
+        everywhere: Callable[[], list[Suggestion]] | None = None,
     ) -> None:
         super().__init__()
         self.transcript = transcript
+        self.here = suggestions
         self.suggestions = suggestions
-        counts: dict[str, int] = {}
-        for found in suggestions:
-            counts[found.code] = counts.get(found.code, 0) + 1
-        self.codes = sorted(counts, key=lambda c: (-counts[c], c))
-        self.counts = counts
-        self.code = code if code in counts else self.codes[0]
+        self.codes = codes
+        self.code = code if code in codes else (suggestions[0].code if suggestions else codes[0])
         self.threshold = DEFAULT_THRESHOLD
+        self.everywhere = everywhere
+        self.scope = "here"
+        self.loading = False
         self.chosen: list[Suggestion] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog accept-all"):
-            yield Label(f"Accept all suggestions of one code in {self.transcript}", classes="dialog-title")
+            yield Label("Accept all suggestions of one code", classes="dialog-title")
             with Horizontal(classes="search-row"):
                 yield Select(
-                    [(f"{c} ({self.counts[c]})", c) for c in self.codes],
-                    value=self.code,
-                    allow_blank=False,
-                    id="accept-code",
+                    [(c, c) for c in self.codes], value=self.code, allow_blank=False, id="accept-code"
                 )
                 yield Input(str(self.threshold), placeholder="minimum score, 0-1", id="accept-threshold")
+            scopes = [(f"in {self.transcript}", "here")]
+            if self.everywhere is not None:
+                scopes.append(("in every transcript", "all"))
+            yield Select(scopes, value="here", allow_blank=False, id="accept-scope")
             yield Label("", id="accept-summary")
             yield OptionList(id="accept-preview")
             with Horizontal(classes="dialog-buttons"):
@@ -67,9 +81,29 @@ class AcceptAllDialog(ModalScreen[list[Suggestion] | None]):
         self.query_one("#accept-threshold", Input).focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if isinstance(event.value, str):
+        if not isinstance(event.value, str):
+            return
+        if event.select.id == "accept-scope":
+            self.scope = event.value
+            if self.scope == "all" and self.everywhere is not None and self.suggestions is self.here:
+                self.loading = True
+                self._load_everywhere(self.everywhere)
+            elif self.scope == "here":
+                self.suggestions = self.here
+        else:
             self.code = event.value
-            self._refresh()
+        self._refresh()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="accept-all")
+    def _load_everywhere(self, everywhere: Callable[[], list[Suggestion]]) -> None:
+        found = everywhere()
+        self.app.call_from_thread(self._loaded, found)
+
+    def _loaded(self, found: list[Suggestion]) -> None:
+        self.loading = False
+        if self.scope == "all":
+            self.suggestions = found
+        self._refresh()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         try:
@@ -83,13 +117,17 @@ class AcceptAllDialog(ModalScreen[list[Suggestion] | None]):
         summary = self.query_one("#accept-summary", Label)
         preview = self.query_one("#accept-preview", OptionList)
         preview.clear_options()
+        self.chosen = []
         if not 0.0 <= self.threshold <= 1.0:
-            self.chosen = []
             summary.update(Text("The minimum score is a number from 0 to 1, like 0.8", style="bold red"))
             return
+        if self.loading:
+            summary.update("Reading every transcript…")
+            return
         self.chosen = above(self.suggestions, self.code, self.threshold)
+        where = f"in {self.transcript}" if self.scope == "here" else "in every transcript"
         summary.update(
-            f"{len(self.chosen)} suggestions of {self.code} scored {self.threshold:.2f} or more "
+            f"{len(self.chosen)} suggestion{'' if len(self.chosen) == 1 else 's'} of {self.code} scored {self.threshold:.2f} or more {where} "
             "will become your codings (one action: u undoes them all)"
         )
         options = []
@@ -98,7 +136,8 @@ class AcceptAllDialog(ModalScreen[list[Suggestion] | None]):
             if len(words) > PREVIEW_CHARS:
                 words = words[: PREVIEW_CHARS - 1] + "…"
             turn = f"turn {found.turn + 1}" if found.turn is not None else ""
-            line = Text.assemble((f"{found.score:.2f} ", "bold"), (f"{turn:>9}  ", "dim"), words)
+            place = f"{found.transcript} {turn}" if self.scope == "all" else turn
+            line = Text.assemble((f"{found.score:.2f} ", "bold"), (f"{place:>9}  ", "dim"), words)
             options.append(Option(line))
         preview.add_options(options)
 
@@ -112,6 +151,9 @@ class AcceptAllDialog(ModalScreen[list[Suggestion] | None]):
             self.dismiss(None)
 
     def _accept(self) -> None:
+        if self.loading:
+            self.notify("Still reading every transcript", severity="warning", timeout=2)
+            return
         if not self.chosen:
             self.notify("Nothing to accept at this score", severity="warning", timeout=2)
             return

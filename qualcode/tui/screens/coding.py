@@ -512,11 +512,20 @@ class CodingScreen(Screen[None]):
             self.qapp.note_own_change()
             for done in chosen:
                 self._drop_suggestion(done)
-            self.notify(f"Accepted {len(chosen)} suggestions of {chosen[0].code} (u undoes them all)")
+            places = len({s.transcript for s in chosen})
+            where = f" in {places} transcripts" if places > 1 else ""
+            self.notify(f"Accepted {len(chosen)} suggestions of {chosen[0].code}{where} (u undoes them all)")
             self.reload_codings()
             self.request_suggestions()
 
-        dialog = AcceptAllDialog(self.transcript_name, self.suggested, first or self.focus_code)
+        codes = [c.name for c in self.codebook if not c.group]
+        dialog = AcceptAllDialog(
+            self.transcript_name,
+            self.suggested,
+            codes,
+            first or self.focus_code,
+            everywhere=self.qapp.suggestion_service.everywhere,
+        )
         self.app.push_screen(dialog, accept)
 
     def action_next_uncertain(self) -> None:
