@@ -289,3 +289,20 @@ async def test_analysis_screen_counts_codings_by_role(project_path: Path, tiny_d
             table.get_row_at(i) for i in range(table.row_count) if table.get_row_at(i)[0] == "Othered"
         )  # type: ignore[attr-defined]
         assert othered == ["Othered", "1", "2"]
+
+
+async def test_switching_coder_reloads_the_coding_screen_for_the_new_coder(project_path: Path) -> None:
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "o")  # ana codes "I felt like an outsider."
+        await pilot.press("ctrl+o", "w")
+        await pilot.press(*"bo", "enter")
+        await pilot.press("enter")  # open alpha again, now as bo
+        screen = app.screen
+        assert isinstance(screen, CodingScreen) and app.coder == "bo"
+        assert screen.codings == []  # ana's coding is not bo's
+        await pilot.press("j", "p")
+    assert stored(project_path) == [
+        ("alpha", 32, 49, "Hope", "bo"),
+        ("alpha", 63, 87, "Othered", "ana"),
+    ]

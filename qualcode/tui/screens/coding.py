@@ -68,6 +68,7 @@ class CodingScreen(Screen[None]):
         self.colours: dict[str, str] = {}
         self.keys: dict[str, str] = {}  # key -> code name (1-9 and hotkeys)
         self.focus_code: str | None = None
+        self.coder_shown = ""
         # Suggestions for this transcript, from the latest model; worked out in a thread worker.
         self.suggested: list[Suggestion] = []
         self.suggestion_status = "Suggestions: loading spaCy…"
@@ -112,6 +113,7 @@ class CodingScreen(Screen[None]):
     def load(self) -> None:
         """(Re)read the transcript, its segments, the codebook and this coder's codings."""
         project = self.qapp.project
+        self.coder_shown = self.qapp.coder  # switching coder on the project screen reloads this screen
         self.record = project.transcript(self.transcript_name)
         segments = project.segments(self.transcript_name)
         cursor = self.selection.cursor if self.selection.segments else self.start_segment
@@ -325,10 +327,11 @@ class CodingScreen(Screen[None]):
 
     def jump_to(self, transcript: str, offset: int) -> None:
         """Show ``transcript`` with the cursor on the segment at ``offset``."""
-        if transcript != self.transcript_name:
+        if transcript != self.transcript_name or self.coder_shown != self.qapp.coder:
+            if transcript != self.transcript_name:
+                self.selection = Selection("", [])
             self.transcript_name = transcript
-            self.selection = Selection("", [])
-            self.suggested = []
+            self.suggested, self.uncertain = [], None
             self.load()
         self.selection.go_to_offset(offset)
         self.refresh_marks()
