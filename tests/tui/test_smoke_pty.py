@@ -34,3 +34,29 @@ def test_code_a_segment_in_a_real_terminal(project_path: Path) -> None:
         assert [(c.transcript, c.span.start, c.span.end, c.code, c.coder) for c in project.codings()] == [
             ("alpha", 63, 87, "Othered", "ana")
         ]
+
+
+def test_accept_a_suggestion_in_a_real_terminal(project_path: Path) -> None:
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "qualcode", "open", str(project_path), "--coder", "ana", "--transcript", "alpha"],
+        dimensions=(30, 110),
+        env={"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "HOME": str(project_path.parent)},
+        encoding="utf-8",
+        timeout=60,
+    )
+    try:
+        child.expect("From the codebook")  # spaCy loaded in the worker; the first suggestions are in
+        child.send("jj")
+        child.expect("matched 'outsider'")
+        child.send("y")
+        child.expect("Accepted Othered")
+        child.send("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0, child.before
+    with Project.open(project_path) as project:
+        assert [(c.span.start, c.span.end, c.code, c.origin.value) for c in project.codings()] == [
+            (63, 87, "Othered", "suggestion")
+        ]
