@@ -40,7 +40,7 @@ async def settle(pilot: Pilot[None]) -> CodingScreen:
 
 
 def panel_text(screen: CodingScreen) -> str:
-    return str(screen.query_one(SuggestionPanel).render())
+    return screen.query_one(SuggestionPanel).plain
 
 
 async def test_accepting_and_rejecting_from_the_panel_is_stored(project_path: Path) -> None:

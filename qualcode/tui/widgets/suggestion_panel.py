@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
@@ -24,7 +25,13 @@ def suggestions_on(suggestions: list[Suggestion], span: Span | None) -> list[Sug
 
 
 class SuggestionPanel(Static):
-    """The suggestions on the selection; the highlighted one is what y accepts and N rejects."""
+    """The suggestions on the selection; the highlighted one is what y accepts and N rejects.
+
+    The model's state comes first (one line), then per suggestion the code on one line (cut to the
+    panel's width) and its score, source and reason below it.
+    """
+
+    plain = ""
 
     def show(
         self,
@@ -34,24 +41,36 @@ class SuggestionPanel(Static):
         status: str,
         uncertain: bool = False,
     ) -> None:
-        text = Text()
+        lines: list[Text] = []
+        if status:
+            lines.append(Text(status, style="dim"))
         if uncertain:
-            text.append("The model is unsure here: your answer teaches it most\n", style="bold")
+            lines.append(Text("The model is unsure here: your answer teaches it most", style="bold"))
         if not here:
-            text.append("No suggestions here", style="dim")
+            lines.append(Text("No suggestions here", style="dim"))
         first = max(0, highlighted - PANEL_ROWS + 1)  # keep the highlighted one in view
         if first:
-            text.append(f"  {first} more above (shift+tab)\n", style="dim")
+            lines.append(Text(f"  {first} more above (shift+tab)", style="dim"))
         for index, found in enumerate(here[first : first + PANEL_ROWS], start=first):
-            mark = "▶ " if index == highlighted else "  "
-            text.append(mark, style="bold")
-            text.append("■ ", style=colours.get(found.code, "#888888"))
-            text.append(found.code, style="bold" if index == highlighted else "")
-            text.append(f"  {found.score:.2f} {found.source.value}\n", style="dim")
-            text.append(f"    {found.reason}\n", style="italic dim" if index != highlighted else "italic")
+            chosen = index == highlighted
+            lines.append(
+                Text.assemble(
+                    ("▶ " if chosen else "  ", "bold"),
+                    ("■ ", colours.get(found.code, "#888888")),
+                    (found.code, "bold" if chosen else ""),
+                    no_wrap=True,
+                    overflow="ellipsis",
+                )
+            )
+            lines.append(
+                Text.assemble(
+                    "    ",
+                    (f"{found.score:.2f} {found.source.value}", "bold" if chosen else "dim"),
+                    (f" · {found.reason}", "italic" if chosen else "italic dim"),
+                )
+            )
         below = len(here) - first - PANEL_ROWS
         if below > 0:
-            text.append(f"  {below} more below (tab)\n", style="dim")
-        if status:
-            text.append(f"\n{status}", style="dim")
-        self.update(text)
+            lines.append(Text(f"  {below} more below (tab)", style="dim"))
+        self.plain = "\n".join(line.plain for line in lines)  # what it says, without styles
+        self.update(Group(*lines))
