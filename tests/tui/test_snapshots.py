@@ -97,9 +97,14 @@ def test_search_dialog(snap_compare: Snap, coded: Path) -> None:
 
 
 def test_coding_screen_suggestions_inline(snap_compare: Snap, coded: Path) -> None:
-    # Segment 4, "I felt like an outsider again.": the panel shows the suggestion, s underlines it.
-    keys = ["j", "j", "j", "j", "s"]
-    assert snap_compare(app_on(coded), run_before=settled, press=keys, terminal_size=SIZE)
+    # s underlines the suggestions; on segment 4, "I felt like an outsider again.", the panel lists one.
+    async def inline(pilot: object) -> None:
+        await settled(pilot)
+        await pilot.press("s")  # type: ignore[attr-defined]
+        await pilot.pause(2.5)  # type: ignore[attr-defined]  # the notice fades
+
+    keys = ["j", "j", "j", "j"]
+    assert snap_compare(app_on(coded), run_before=inline, press=keys, terminal_size=SIZE)
 
 
 def test_accept_all_dialog(snap_compare: Snap, coded: Path) -> None:

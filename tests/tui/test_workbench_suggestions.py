@@ -180,7 +180,7 @@ async def test_the_model_retrains_in_the_background_as_codings_arrive(project_pa
         assert "learned from" not in screen.suggestion_status.lower()
         await pilot.press("j", "j", "o")  # code segment 2 by its key: segments 0-2 have been seen
         screen = await settle(pilot)
-        assert screen.suggestion_status == "Learned from 3 segments you have been through"
+        assert screen.suggestion_status == "Model learned from 3 segments"
         # The coded segment is no longer suggested for the code it now has.
         assert (FIRST, "Othered") not in [(s.span, s.code) for s in screen.suggested]
 

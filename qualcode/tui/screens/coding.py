@@ -396,7 +396,7 @@ class CodingScreen(Screen[None]):
         if not batch.learned:
             self.suggestion_status = "From the codebook's keywords and examples; learning from your codings…"
         elif batch.labelled:
-            self.suggestion_status = f"Learned from {batch.labelled:,} segments you have been through"
+            self.suggestion_status = f"Model learned from {batch.labelled:,} segments"
         else:
             self.suggestion_status = "From the codebook's keywords and examples; code to teach the model"
         if batch.note:
