@@ -11,12 +11,17 @@ from qualcode.model import ParsedTranscript
 NAME = "otter"
 EXTENSIONS: tuple[str, ...] = ()  # Otter exports are .txt: told apart from plain text by sniffing
 _HEADER = re.compile(r"^(?P<name>\S.{0,60}?)\s{2,}(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+# _HEADER on a line of its own, followed by a line with words: one scan of the text instead of a match per
+# line (white space here never crosses a line end, as it cannot within one line).
+_HEADER_THEN_WORDS = re.compile(
+    r"^\S.{0,60}?[^\S\n]{2,}\d{1,2}:\d{2}(?::\d{2})?[^\S\n]*$(?=\n[^\S\n]*\S)", re.MULTILINE
+)
 
 
 def sniff(text: str) -> bool:
     """Whether text looks like an Otter export: at least two header lines, each followed by words."""
-    lines = text.split("\n")
-    return sum(1 for i, line in enumerate(lines[:-1]) if _HEADER.match(line) and lines[i + 1].strip()) >= 2
+    found = _HEADER_THEN_WORDS.finditer(text)
+    return next(found, None) is not None and next(found, None) is not None
 
 
 def _match_header(line: str, where: str) -> LabelMatch | None:

@@ -100,7 +100,10 @@ def trusted_speakers(labels: list[str]) -> set[str]:
     """
     counts = Counter(labels)
     trusted = {name for name, n in counts.items() if n >= 2 or _ROLE_WORDS.match(name)}
-    return trusted | {name for name in counts if get_close_matches(name, trusted, n=1, cutoff=0.85)}
+    slips = {
+        name for name in counts if name not in trusted and get_close_matches(name, trusted, n=1, cutoff=0.85)
+    }
+    return trusted | slips
 
 
 def build_turns(
@@ -126,14 +129,16 @@ def build_turns(
     lines = text.split("\n")
     offsets = []
     position = 0
-    for line in lines:
-        offsets.append(position)
-        position += len(line) + 1
+    filled: list[int] = []  # the numbers of the lines with something on them
     found: list[tuple[int, LabelMatch]] = []
     for number, line in enumerate(lines):
-        label = matcher(line, f"{filename}:{number + 1}")
-        if label is not None:
-            found.append((number, label))
+        offsets.append(position)
+        position += len(line) + 1
+        if line and not line.isspace():  # a blank line holds no label, whatever the matcher
+            filled.append(number)
+            label = matcher(line, f"{filename}:{number + 1}")
+            if label is not None:
+                found.append((number, label))
     names = [label.speaker for _, label in found]
     speakers = set(names) if trust_all else trusted_speakers(names)
     labelled = {number: label for number, label in found if label.speaker in speakers}
@@ -156,7 +161,8 @@ def build_turns(
         if current is not None and current[2] is not None:
             turns.append(Turn(len(turns), current[0], Span(current[2], current[3]), current[1]))
 
-    for number, line in enumerate(lines):
+    for number in filled:  # blank lines neither open nor extend a turn
+        line = lines[number]
         label = labelled.get(number)
         if label is not None:
             close()
@@ -167,7 +173,7 @@ def build_turns(
                 current = (label.speaker, label.time, start, offsets[number] + len(line.rstrip()))
             else:
                 current = (label.speaker, label.time, None, 0)
-        elif line.strip() and current is not None:
+        elif current is not None:
             first = offsets[number] + len(line) - len(line.lstrip())
             start = current[2] if current[2] is not None else first
             current = (current[0], current[1], start, offsets[number] + len(line.rstrip()))
