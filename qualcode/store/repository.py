@@ -893,10 +893,12 @@ def _bulk_insert(conn: Connection, table: Any, rows: list[tuple[Any, ...]], colu
     if not rows:
         return
     sql, order = _compiled_insert(conn.dialect, table, columns)
-    if order is not None:
-        conn.exec_driver_sql(sql, [tuple(row[i] for i in order) for row in rows])
-    else:
+    if order is None:
         conn.exec_driver_sql(sql, [dict(zip(columns, row, strict=True)) for row in rows])
+    elif order == list(range(len(columns))):  # the usual case: rows go to the driver as they are
+        conn.exec_driver_sql(sql, rows)
+    else:
+        conn.exec_driver_sql(sql, [tuple(row[i] for i in order) for row in rows])
 
 
 @lru_cache(maxsize=32)
