@@ -59,7 +59,7 @@ def build_project(folder: Path, codings: int, seed: int = 3) -> tuple[Path, str]
 
 
 def bench_scoring(project_path: Path, segments: int) -> None:
-    from qualcode.suggest.features import raw_features, stack_raw
+    from qualcode.suggest.features import raw_features, split_raw, stack_raw
     from qualcode.suggest.session import source_texts
     from qualcode.suggest.units import SourceText, units_of
 
@@ -83,7 +83,9 @@ def bench_scoring(project_path: Path, segments: int) -> None:
         started = time.perf_counter()
         reads = model.knowledge.read(kept)
         read_s = time.perf_counter() - started
-        raws = [raw_features(units_of(r, "segment")) for r in reads]
+        # As the Suggester does for transcripts it has not seen: one batch, split per transcript to cache.
+        units = [units_of(r, "segment") for r in reads]
+        raws = split_raw(raw_features([u for part in units for u in part]), [len(part) for part in units])
         raw = stack_raw(raws)
         features_s = time.perf_counter() - started - read_s
         scored = model.score(raw)

@@ -18,7 +18,8 @@ from qualcode.suggest.features import (
     RawFeatures,
     fit_featurizer,
     raw_features,
-    token_strings,
+    word_columns,
+    word_label,
 )
 from qualcode.suggest.learn import Calibration, Classifiers, fit_calibration, fit_classifiers
 from qualcode.suggest.nlp import Reader
@@ -265,7 +266,8 @@ class TrainedModel:
         near: dict[int, str] = {}
         cues: dict[int, list[str]] = {}
         examples: dict[int, str] = {}
-        names: dict[int, dict[int, str]] = {}
+        names: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        layout = self.featurizer.layout
         for j, members in by_code.items():
             code = self.codes[j]
             rows = [pairs[n][0] for n in members]
@@ -289,7 +291,7 @@ class TrainedModel:
             if code in self._model_columns:
                 for n in members:
                     if scored.sources[pairs[n][0], j] == 2:
-                        cues[n] = self._cues(scored, pairs[n][0], code, names)
+                        cues[n] = self._cues(scored, pairs[n][0], code, names, layout)
         out: list[str] = []
         for n, (i, j) in enumerate(pairs):
             code, source = self.codes[j], int(scored.sources[i, j])
@@ -311,7 +313,13 @@ class TrainedModel:
         return out
 
     def _cues(
-        self, scored: Scored, i: int, code: str, cache: dict[int, dict[int, str]], top: int = 2
+        self,
+        scored: Scored,
+        i: int,
+        code: str,
+        cache: dict[int, tuple[np.ndarray, np.ndarray]],
+        layout: dict[str, tuple[int, int]],
+        top: int = 2,
     ) -> list[str]:
         """The features of unit ``i`` that pushed ``code`` up most (for the reason)."""
         import numpy as np
@@ -322,20 +330,17 @@ class TrainedModel:
         indices = matrix.indices[lo:hi]
         contributions = matrix.data[lo:hi] * self.classifiers.coef[indices, column]
         order = np.argsort(-contributions)
-        layout = self.featurizer.layout
         unit = scored.units[i]
         found: list[str] = []
-        for n in order[: top * 4]:
+        for n in order[: top * 4].tolist():
             if contributions[n] <= 0 or len(found) >= top:
                 break
             col = int(indices[n])
             label = ""
             if col < layout["words"][1]:
                 if i not in cache:
-                    strings = token_strings(unit, self.knowledge.reader.nlp.vocab)
-                    colmap = self.featurizer.words.colmap
-                    cache[i] = {int(colmap[h]): s for h, s in strings.items() if colmap[h] >= 0}
-                word = cache[i].get(col, "")
+                    cache[i] = word_columns(unit, self.featurizer.words.colmap)
+                word = word_label(unit, col, cache[i], self.knowledge.reader.nlp.vocab)
                 label = repr(word) if word.strip() else ""
             elif col < layout["previous"][1]:
                 label = "what was said before"

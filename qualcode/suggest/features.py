@@ -56,31 +56,43 @@ class RawFeatures:
         return len(self.units)
 
 
-def _hashed(arrays: Sequence[np.ndarray], bigrams: bool, binary: bool) -> tuple[csr_matrix, np.ndarray]:
-    """A CSR matrix of hashed token (and bigram) counts, one row per array; and the row of each token."""
+def _counts(tokens: np.ndarray, rows: np.ndarray, n: int, binary: bool) -> csr_matrix:
+    """A CSR matrix (n x N_BUCKETS) counting each row's hashed tokens (1 per distinct one if ``binary``)."""
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    n = len(arrays)
-    lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=n)
-    tokens = np.concatenate(arrays).astype(np.uint64, copy=False) if n else np.zeros(0, np.uint64)
-    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    cols = tokens % np.uint64(N_BUCKETS)
-    if bigrams and len(tokens) > 1:
-        same = rows[:-1] == rows[1:]
-        mixed = tokens[:-1] * np.uint64(_MIX) + tokens[1:]  # wraps modulo 2**64, as intended
-        cols = np.concatenate([cols, (mixed[same] % np.uint64(N_BUCKETS))])
-        rows = np.concatenate([rows, rows[:-1][same]])
-    data = np.ones(len(cols), dtype=np.float32)
-    matrix = csr_matrix((data, (rows, cols.astype(np.int64))), shape=(n, N_BUCKETS))
+    data = np.ones(len(tokens), dtype=np.float32)
+    cols = (tokens % np.uint64(N_BUCKETS)).astype(np.int64)
+    matrix = csr_matrix((data, (rows, cols)), shape=(n, N_BUCKETS))
     matrix.sum_duplicates()
     if binary:
         matrix.data[:] = 1.0
-    return matrix, lengths
+    return matrix
+
+
+def _with_bigrams(tokens: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The tokens followed by the bigrams within each row (as mixed ids), and their rows."""
+    import numpy as np
+
+    if len(tokens) < 2:
+        return tokens, rows
+    same = rows[:-1] == rows[1:]
+    mixed = tokens[:-1] * np.uint64(_MIX) + tokens[1:]  # wraps modulo 2**64, as intended
+    return np.concatenate([tokens, mixed[same]]), np.concatenate([rows, rows[:-1][same]])
+
+
+def _flat(arrays: Sequence[np.ndarray], dtype: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The arrays concatenated, the row of each element, and each array's length."""
+    import numpy as np
+
+    n = len(arrays)
+    lengths = np.fromiter(map(len, arrays), dtype=np.int64, count=n)
+    flat = np.concatenate(arrays).astype(dtype, copy=False) if n else np.zeros(0, dtype)
+    return flat, np.repeat(np.arange(n, dtype=np.int64), lengths), lengths
 
 
 def _shared_rows(arrays: Sequence[np.ndarray], bigrams: bool, binary: bool) -> csr_matrix:
-    """Like ``_hashed``, but hashing each distinct array once: the sentences of a turn share its context."""
+    """Hashed counts of each array, computing each distinct array once: the sentences of a turn share it."""
     import numpy as np
 
     first: dict[int, int] = {}
@@ -88,33 +100,50 @@ def _shared_rows(arrays: Sequence[np.ndarray], bigrams: bool, binary: bool) -> c
     rows = np.empty(len(arrays), dtype=np.int64)
     for i, array in enumerate(arrays):
         key = id(array)
-        if key not in first:
-            first[key] = len(distinct)
+        at = first.get(key)
+        if at is None:
+            at = first[key] = len(distinct)
             distinct.append(array)
-        rows[i] = first[key]
-    matrix, _ = _hashed(distinct, bigrams=bigrams, binary=binary)
+        rows[i] = at
+    tokens, token_rows, _ = _flat(distinct, np.uint64)
+    if bigrams:
+        tokens, token_rows = _with_bigrams(tokens, token_rows)
+    matrix = _counts(tokens, token_rows, len(distinct), binary)
     return matrix if len(distinct) == len(arrays) else matrix[rows]
 
 
 def raw_features(units: Sequence[Unit]) -> RawFeatures:
-    """Hash the units' tokens and measure their shape; independent of any training."""
+    """Hash the units' tokens and measure their shape; independent of any training.
+
+    Works on any list of units (of one or many transcripts) in a few numpy passes; a unit's features do
+    not depend on the other units in the list.
+    """
     import numpy as np
 
     units = list(units)
-    words, lengths = _hashed([u.tokens for u in units], bigrams=True, binary=False)
+    n = len(units)
+    tokens, rows, lengths = _flat([u.tokens for u in units], np.uint64)
+    content, _, _ = _flat([u.content for u in units], np.bool_)
+    unigrams_and_bigrams = _with_bigrams(tokens, rows)
+    all_tokens, all_rows = unigrams_and_bigrams
     if OPENING:
-        # How a unit opens ("so you", "what", "okay") says much about what it does; own namespace.
-        openings, _ = _hashed(
-            [u.tokens[:OPENING] ^ np.uint64(_OPENING_SALT) for u in units], bigrams=True, binary=True
-        )
-        words = words + openings
-    content, _ = _hashed([u.tokens[u.content] for u in units], bigrams=False, binary=True)
+        # How a unit opens ("so you", "what", "okay") says much about what it does; own namespace, counted
+        # once per unit (binary) on top of the unit's word counts.
+        position = np.arange(len(tokens), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        first = position < OPENING
+        opening, opening_rows = _with_bigrams(tokens[first] ^ np.uint64(_OPENING_SALT), rows[first])
+        keys = (opening_rows.astype(np.uint64) << np.uint64(_BUCKET_BITS)) | (opening % np.uint64(N_BUCKETS))
+        keys = np.unique(keys)
+        all_tokens = np.concatenate([all_tokens, keys & np.uint64(N_BUCKETS - 1)])
+        all_rows = np.concatenate([all_rows, (keys >> np.uint64(_BUCKET_BITS)).astype(np.int64)])
+    words = _counts(all_tokens, all_rows, n, binary=False)
+    content_words = _counts(tokens[content], rows[content], n, binary=True)
     previous = _shared_rows([u.previous for u in units], bigrams=False, binary=True)
     following = _shared_rows([u.following for u in units], bigrams=True, binary=False)
-    shared = np.asarray(content.multiply(previous).sum(axis=1)).ravel()
-    ends_q = np.fromiter((u.text.rstrip().endswith("?") for u in units), dtype=np.float32, count=len(units))
-    has_q = np.fromiter(("?" in u.text for u in units), dtype=np.float32, count=len(units))
-    unique_content = np.diff(content.indptr)
+    shared = np.asarray(content_words.multiply(previous).sum(axis=1)).ravel()
+    ends_q = np.fromiter((u.text.rstrip().endswith("?") for u in units), dtype=np.float32, count=n)
+    has_q = np.fromiter(("?" in u.text for u in units), dtype=np.float32, count=n)
+    unique_content = np.diff(content_words.indptr)
     shape = np.column_stack(
         [
             ends_q,
@@ -125,6 +154,28 @@ def raw_features(units: Sequence[Unit]) -> RawFeatures:
         ]
     ).astype(np.float32)
     return RawFeatures(units, words, previous, following, shape)
+
+
+_BUCKET_BITS = N_BUCKETS.bit_length() - 1
+
+
+def split_raw(raw: RawFeatures, sizes: Sequence[int]) -> list[RawFeatures]:
+    """Consecutive parts of ``raw`` with these numbers of rows (one per transcript, to cache them)."""
+    out: list[RawFeatures] = []
+    start = 0
+    for size in sizes:
+        end = start + size
+        out.append(
+            RawFeatures(
+                raw.units[start:end],
+                raw.words[start:end],
+                raw.previous[start:end],
+                raw.following[start:end],
+                raw.shape[start:end],
+            )
+        )
+        start = end
+    return out
 
 
 def stack_raw(parts: Sequence[RawFeatures]) -> RawFeatures:
@@ -173,10 +224,12 @@ class _Block:
         from scipy.sparse import csr_matrix
 
         n = matrix.shape[0]
-        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr))
         cols = self.colmap[matrix.indices]
         keep = cols >= 0
-        rows, cols = rows[keep], cols[keep]
+        # The kept entries stay in their rows, so the CSR structure follows directly from the input's.
+        indptr = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[matrix.indptr]
+        cols = cols[keep]
+        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
         data = matrix.data[keep].astype(np.float32)
         if self.sublinear:
             data = 1.0 + np.log(data)
@@ -184,7 +237,11 @@ class _Block:
         norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=n))
         norms[norms == 0] = 1.0
         data = data / norms[rows] * weight
-        return csr_matrix((data.astype(np.float32), (rows, cols)), shape=(n, self.size))
+        out = csr_matrix(
+            (data.astype(np.float32), cols.astype(np.int32), indptr.astype(np.int32)), shape=(n, self.size)
+        )
+        out.sort_indices()  # as scipy's COO -> CSR conversion leaves it (sums then add up in the same order)
+        return out
 
 
 @dataclass(slots=True)
@@ -247,24 +304,34 @@ class Featurizer:
         previous = self.previous.transform(raw.previous, PREVIOUS_WEIGHT)
         following = self.following.transform(raw.following, FOLLOWING_WEIGHT)
         code_index = {code: k for k, code in enumerate(self.codes)}
-        ctx_rows: list[int] = []
+        # Units share a few (speaker, previous speaker, role) combinations: their columns are looked up once.
+        combinations: dict[tuple[str, str, str], list[int]] = {}
         ctx_cols: list[int] = []
+        ctx_counts = np.zeros(n, dtype=np.int64)
         rule_rows: list[int] = []
         rule_cols: list[int] = []
         for i, unit in enumerate(raw.units):
-            for token in context_tokens(unit):
-                col = self.context.get(token)
-                if col is not None:
-                    ctx_rows.append(i)
-                    ctx_cols.append(col)
+            key = (unit.speaker, unit.previous_speaker, unit.role)
+            cols = combinations.get(key)
+            if cols is None:
+                tokens = context_tokens(unit)
+                cols = combinations[key] = [self.context[t] for t in tokens if t in self.context]
+            ctx_cols.extend(cols)
+            ctx_counts[i] = len(cols)
             for hit in unit.hits:
                 k = code_index.get(hit.code)
                 if k is not None:
                     rule_rows.append(i)
                     rule_cols.append(k)
         context = csr_matrix(
-            (np.ones(len(ctx_rows), np.float32), (ctx_rows, ctx_cols)), shape=(n, len(self.context))
+            (
+                np.ones(len(ctx_cols), np.float32),
+                np.array(ctx_cols, dtype=np.int32),
+                np.concatenate([[0], np.cumsum(ctx_counts)]).astype(np.int32),
+            ),
+            shape=(n, len(self.context)),
         )
+        context.sort_indices()
         rules = np.zeros((n, len(self.codes)), dtype=np.float32)
         rules[rule_rows, rule_cols] = 1.0
         similarity = self.example_similarity(raw, words)
@@ -354,18 +421,28 @@ def _string(vocab: Any, key: int) -> str:
         return ""
 
 
-def token_strings(unit: Unit, vocab: Any) -> dict[int, str]:
-    """Hashed column -> words, for the unigrams and bigrams of one unit (to explain a suggestion)."""
+def word_columns(unit: Unit, colmap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The words block's column of each of the unit's unigrams and bigrams (-1: not in the block)."""
     import numpy as np
 
     tokens = unit.tokens
-    out: dict[int, str] = {}
-    names = [_string(vocab, int(t)) for t in tokens.tolist()]
-    for t, name in zip(tokens.tolist(), names, strict=True):
-        out[int(np.uint64(t) % np.uint64(N_BUCKETS))] = name
-    if len(tokens) > 1:
-        mixed = (tokens[:-1] * np.uint64(_MIX) + tokens[1:]) % np.uint64(N_BUCKETS)
-        for n, col in enumerate(mixed.tolist()):
-            joiner = "" if names[n + 1].startswith("'") or names[n + 1] == "n't" else " "
-            out.setdefault(int(col), f"{names[n]}{joiner}{names[n + 1]}")
-    return out
+    unigrams = colmap[(tokens % np.uint64(N_BUCKETS)).astype(np.int64)]
+    mixed = (tokens[:-1] * np.uint64(_MIX) + tokens[1:]) % np.uint64(N_BUCKETS)
+    return unigrams, colmap[mixed.astype(np.int64)]
+
+
+def word_label(unit: Unit, column: int, columns: tuple[np.ndarray, np.ndarray], vocab: Any) -> str:
+    """The words behind one column of the words block for this unit (to explain a suggestion): the last
+    unigram hashed there, else the first bigram; only the strings needed are looked up."""
+    import numpy as np
+
+    unigrams, bigrams = columns
+    at = np.flatnonzero(unigrams == column)
+    if len(at):
+        return _string(vocab, int(unit.tokens[at[-1]]))
+    at = np.flatnonzero(bigrams == column)
+    if not len(at):
+        return ""
+    first, second = _string(vocab, int(unit.tokens[at[0]])), _string(vocab, int(unit.tokens[at[0] + 1]))
+    joiner = "" if second.startswith("'") or second == "n't" else " "
+    return f"{first}{joiner}{second}"

@@ -97,7 +97,9 @@ def fit_classifiers(
     def fit(j: int) -> None:
         k = keep[j]
         sample_weight = None if weights is None else weights[:, k]
-        model = LogisticRegression(C=C, solver="liblinear", dual=True, tol=TOL, max_iter=MAX_ITER)
+        model = LogisticRegression(
+            C=C, solver="liblinear", dual=True, tol=TOL, max_iter=MAX_ITER, random_state=0
+        )
         model.fit(matrix, labels[:, k], sample_weight=sample_weight)
         coef[:, j] = model.coef_[0]
         intercept[j] = model.intercept_[0]

@@ -44,6 +44,9 @@ class CodebookRules:
         # step of reading a transcript otherwise); the rest run over the whole text.
         self.anchored = Matcher(nlp.vocab)
         self.anchors: set[int] = set()
+        # Per anchored pattern, the word sets one of whose words must occur for it to match (a window
+        # lacking a word of one set of every pattern is not searched: same matches, fewer Matcher calls).
+        self.required: list[list[set[int]]] = []
         self.size = 0
         for code in codebook:
             if code.group:
@@ -73,12 +76,22 @@ class CodebookRules:
                 except (ValueError, TypeError):  # refused when the codebook was checked; never fatal here
                     continue
                 self.anchors.update(nlp.vocab.strings.add(word) for word in opening)
+                if opening:
+                    self.required.append(
+                        [{nlp.vocab.strings.add(w) for w in words} for words in _required_words(pattern)]
+                    )
                 self.size += 1
 
-    def match(self, doc: Any, offset: int = 0) -> tuple[RuleHit, ...]:
-        """Every rule hit in ``doc``, one per code and place, with offsets shifted by ``offset``."""
+    def match(self, doc: Any, offset: int = 0, text: str | None = None) -> tuple[RuleHit, ...]:
+        """Every rule hit in ``doc``, one per code and place, with offsets shifted by ``offset``.
+
+        ``text`` is the doc's text when the caller has it (``doc.text`` is rebuilt from the tokens).
+        """
         if not self.size or len(doc) == 0:
             return ()
+        from spacy.attrs import IDX, LENGTH, LOWER
+
+        array = doc.to_array([LOWER, IDX, LENGTH])
         found: dict[tuple[str, int, int], RuleHit] = {}
         sources: list[tuple[str, Any]] = [
             ("keyword", self.phrases),
@@ -88,15 +101,21 @@ class CodebookRules:
         if self.lemma_phrases is not None:
             sources.insert(1, ("lemma", self.lemma_phrases))
         matches = [(kind, m) for kind, matcher in sources if len(matcher) for m in matcher(doc)]
-        matches += [("pattern", m) for m in self._anchored_matches(doc)]
+        matches += [("pattern", m) for m in self._anchored_matches(doc, array[:, 0])]
+        if not matches:
+            return ()
+        if text is None:
+            text = doc.text
+        starts = array[:, 1].tolist()
+        ends = (array[:, 1] + array[:, 2]).tolist()
+        strings = self.vocab.strings
         for kind, (match_id, start, end) in matches:
-            span = doc[start:end]
-            if kind == "lemma" and not self._same_kind_of_word(span):
+            if kind == "lemma" and not self._same_kind_of_word(doc[start:end]):
                 continue
-            code = self.vocab.strings[match_id]
-            key = (code, span.start_char, span.end_char)
+            code = strings[match_id]
+            key = (code, starts[start], ends[end - 1])
             if key not in found:
-                found[key] = RuleHit(code, offset + span.start_char, offset + span.end_char, span.text, kind)
+                found[key] = RuleHit(code, offset + key[1], offset + key[2], text[key[1] : key[2]], kind)
         return tuple(found.values())
 
     def _same_kind_of_word(self, span: Any) -> bool:
@@ -107,25 +126,40 @@ class CodebookRules:
                 return True
         return False
 
-    def _anchored_matches(self, doc: Any) -> list[tuple[int, int, int]]:
-        """Matches of the anchored patterns, each searched in a window from one of its opening words."""
+    def _anchored_matches(self, doc: Any, lower: Any) -> list[tuple[int, int, int]]:
+        """Matches of the anchored patterns, each searched in a window from one of its opening words.
+
+        ``lower`` is the doc's LOWER ids.
+        """
         if not len(self.anchored):
             return []
         import numpy as np
-        from spacy.attrs import LOWER
 
-        lower = doc.to_array([LOWER]).ravel()
         starts = np.flatnonzero(np.isin(lower, np.fromiter(self.anchors, dtype=np.uint64)))
-        out: list[tuple[int, int, int]] = []
+        windows: list[tuple[int, int]] = []
         lo = hi = -1
         for start in [*starts.tolist(), None]:
             if start is not None and start <= hi:
                 hi = min(len(doc), start + ANCHOR_WINDOW)
                 continue
             if hi > lo >= 0:
-                out.extend((m, lo + s, lo + e) for m, s, e in self.anchored(doc[lo:hi]))
+                windows.append((lo, hi))
             if start is not None:
                 lo, hi = start, min(len(doc), start + ANCHOR_WINDOW)
+        if not windows:
+            return []
+        bounds = np.array(windows, dtype=np.int64)
+        wanted = np.zeros(len(windows), dtype=bool)
+        for sets in self.required:
+            possible = np.ones(len(windows), dtype=bool)
+            for words in sets:
+                at = np.flatnonzero(np.isin(lower, np.fromiter(words, dtype=np.uint64)))
+                possible &= np.searchsorted(at, bounds[:, 1]) > np.searchsorted(at, bounds[:, 0])
+            wanted |= possible
+        out: list[tuple[int, int, int]] = []
+        for n in np.flatnonzero(wanted).tolist():
+            lo, hi = windows[n]
+            out.extend((m, lo + s, lo + e) for m, s, e in self.anchored(doc[lo:hi]))
         return out
 
 
@@ -187,6 +221,30 @@ def _opening_words(pattern: Any) -> list[str]:
     if "ORTH" in first and any(c != c.lower() for c in choices):
         return []
     return [c.lower() for c in choices]
+
+
+def _required_words(pattern: list[Any]) -> list[list[str]]:
+    """Per token a pattern cannot match without, the lower-case words it may be (tokens it may skip, or
+    that test something other than the word, are left out: the condition stays necessary, not sufficient)."""
+    out: list[list[str]] = []
+    for token in pattern:
+        if (
+            not isinstance(token, dict)
+            or token.get("OP") not in (None, "+")
+            or set(token) - {"OP"}
+            not in (
+                {"LOWER"},
+                {"ORTH"},
+            )
+        ):
+            continue
+        value = token.get("LOWER", token.get("ORTH"))
+        choices = [value] if isinstance(value, str) else value.get("IN") if isinstance(value, dict) else None
+        if isinstance(value, dict) and set(value) != {"IN"}:
+            continue
+        if isinstance(choices, list) and all(isinstance(c, str) for c in choices):
+            out.append([c.lower() for c in choices])
+    return out
 
 
 def _word_class(pos: str) -> str:

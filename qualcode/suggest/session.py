@@ -27,7 +27,7 @@ from qualcode.model import (
     UncertainSegment,
 )
 from qualcode.suggest.engine import Knowledge, Scored, TrainedModel, train_model
-from qualcode.suggest.features import RawFeatures, raw_features, stack_raw
+from qualcode.suggest.features import RawFeatures, raw_features, split_raw, stack_raw
 from qualcode.suggest.learn import Calibration
 from qualcode.suggest.nlp import suggestion_reader
 from qualcode.suggest.units import (
@@ -157,14 +157,22 @@ class Suggester:
             return [self._reads[s.name] for s in sources]
 
     def _raw_of(self, read: ReadTranscript, granularity: Granularity) -> tuple[list[Unit], RawFeatures]:
-        key = (read.source.name, granularity, read.source.version)
-        units = units_of(read, granularity)
+        return self._raws_of([read], granularity)[0]
+
+    def _raws_of(
+        self, reads: Sequence[ReadTranscript], granularity: Granularity
+    ) -> list[tuple[list[Unit], RawFeatures]]:
+        """Each transcript's units and raw features; those not cached yet are computed in one batch."""
+        keyed = [((r.source.name, granularity, r.source.version), units_of(r, granularity)) for r in reads]
         with self._lock:
-            raw = self._raw.get(key)
-            if raw is None:
-                raw = raw_features(units)
-                self._raw[key] = raw
-        return units, raw
+            todo = [(key, units) for key, units in keyed if key not in self._raw]
+            if todo:
+                batch = raw_features([u for _key, units in todo for u in units])
+                for (key, _units), raw in zip(
+                    todo, split_raw(batch, [len(u) for _k, u in todo]), strict=True
+                ):
+                    self._raw[key] = raw
+            return [(units, self._raw[key]) for key, units in keyed]
 
     # -- training ---------------------------------------------------------------------------------
 
@@ -197,8 +205,7 @@ class Suggester:
         labels: list[set[str]] = []
         triples = [(c.transcript, c.span, c.code) for c in codings]
         decided = [(d.transcript, d.span, d.code) for d in decisions]
-        for read in reads:
-            units, raw = self._raw_of(read, granularity)
+        for read, (units, raw) in zip(reads, self._raws_of(reads, granularity), strict=True):
             unit_labels = label_units(units, [t for t in triples if t[0] == read.source.name])
             touched = label_units(units, [t for t in decided if t[0] == read.source.name])
             seen = [i for i in range(len(units)) if unit_labels[i] or touched[i]]
@@ -307,6 +314,8 @@ class Suggester:
         """Where an answer would teach the model most: uncoded, undecided units, most uncertain first."""
         model = self.current(wait)
         names = [transcript] if transcript else [t.name for t in self.data.transcripts()]
+        if len(names) > 1:  # read and featurise the transcripts not cached yet in one batch
+            self._raws_of(self.read(names, model.knowledge), self.granularity)
         found: list[UncertainSegment] = []
         for name in names:
             scored = self._scored_for(name, model)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from qualcode.model import Segment, Span, Turn
+from qualcode.suggest.nlp import warm_tokenizer
 from qualcode.suggest.rules import CodebookRules, RuleHit
 
 if TYPE_CHECKING:
@@ -45,11 +46,14 @@ class ReadTranscript:
     hits: list[tuple[RuleHit, ...]]
     vectors: np.ndarray | None = None
     _units: dict[str, list[Unit]] = field(default_factory=dict)
+    # All kept tokens in order, and where each segment's start (``tokens`` are views of these)
+    flat: tuple[np.ndarray, np.ndarray, list[int]] | None = None
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Unit:
-    """One thing to suggest codes for: a segment, or a whole turn."""
+    """One thing to suggest codes for: a segment, or a whole turn. Read-only by convention (not frozen:
+    a frozen dataclass is three times slower to make, and a large project has hundreds of thousands)."""
 
     transcript: str
     index: int
@@ -83,6 +87,7 @@ def read_transcripts(
     key = LEMMA if lemmas else LOWER
     marks = [nlp.vocab.strings.add(m) for m in KEPT_PUNCT]
     texts = [src.text for src in sources]
+    warm_tokenizer(nlp, texts)
     docs = nlp.pipe(texts, batch_size=16) if lemmas else (nlp.make_doc(text) for text in texts)
     out: list[ReadTranscript] = []
     for src, doc in zip(sources, docs, strict=True):
@@ -100,15 +105,21 @@ def read_transcripts(
         tokens = np.ascontiguousarray(kept[:, 0], dtype=np.uint64)
         content = (kept[:, 1] == 0) & (kept[:, 2] == 0)
         hits: list[list[RuleHit]] = [[] for _ in range(n_seg)]
-        for hit in rules.match(doc):
-            at = int(np.searchsorted(starts, hit.start, side="right")) - 1
-            if at >= 0 and hit.start < ends[at]:
-                hits[at].append(hit)
+        found = rules.match(doc, text=src.text)
+        if found:
+            at_of = np.searchsorted(
+                starts, np.fromiter((h.start for h in found), np.int64, len(found)), "right"
+            )
+            for hit, at in zip(found, (at_of - 1).tolist(), strict=True):
+                if at >= 0 and hit.start < ends[at]:
+                    hits[at].append(hit)
+        b = bounds.tolist()
         read = ReadTranscript(
             src,
-            [tokens[bounds[i] : bounds[i + 1]] for i in range(n_seg)],
-            [content[bounds[i] : bounds[i + 1]] for i in range(n_seg)],
+            [tokens[b[i] : b[i + 1]] for i in range(n_seg)],
+            [content[b[i] : b[i + 1]] for i in range(n_seg)],
             [tuple(h) for h in hits],
+            flat=(tokens, content, b),
         )
         if vectors and n_seg:
             token_of = np.flatnonzero(keep)
@@ -133,25 +144,39 @@ def units_of(read: ReadTranscript, granularity: Granularity) -> list[Unit]:
     import numpy as np
 
     src = read.source
+    text, name, role = src.text, src.name, src.role
     turns = {turn.index: turn for turn in src.turns}
     by_turn: dict[int, list[int]] = {}
     for n, seg in enumerate(src.segments):
         by_turn.setdefault(seg.turn_index, []).append(n)
     order = sorted(by_turn)
     empty = np.zeros(0, dtype=np.uint64)
-    # Per turn (in order): its content words (context for the turn after) and all its words (for the one before).
-    said = {t: _join([read.tokens[n][read.content[n]] for n in by_turn[t]], np.uint64) for t in order}
-    whole = {t: _join([read.tokens[n] for n in by_turn[t]], np.uint64) for t in order}
+    # Per turn (in order): all its words (for the turn before) and its content words (for the turn after).
+    whole: dict[int, Any] = {}
+    said: dict[int, Any] = {}
+    for t in order:
+        members = by_turn[t]
+        if read.flat is not None and members[-1] - members[0] + 1 == len(members):
+            tokens, content, bounds = read.flat
+            lo, hi = bounds[members[0]], bounds[members[-1] + 1]
+            whole[t] = tokens[lo:hi]
+            said[t] = whole[t][content[lo:hi]]
+        else:
+            whole[t] = _join([read.tokens[n] for n in members], np.uint64)
+            said[t] = _join([read.tokens[n][read.content[n]] for n in members], np.uint64)
+    speakers = {t: _speaker(turns, t) for t in order}
     units: list[Unit] = []
+    before: int | None = None
     for position, turn_index in enumerate(order):
         members = by_turn[turn_index]
-        turn = turns.get(turn_index)
-        before = order[position - 1] if position else None
         after = order[position + 1] if position + 1 < len(order) else None
-        speaker, previous_speaker = _speaker(turns, turn_index), _speaker(turns, before)
+        speaker = speakers[turn_index]
+        previous_speaker = speakers[before] if before is not None else ""
         previous = said[before] if before is not None else empty
         following = whole[after] if after is not None else empty
+        before = turn_index
         if granularity == "turn":
+            turn = turns.get(turn_index)
             first, last = src.segments[members[0]], src.segments[members[-1]]
             span = turn.span if turn is not None else Span(first.span.start, last.span.end)
             units.append(
@@ -159,16 +184,16 @@ def units_of(read: ReadTranscript, granularity: Granularity) -> list[Unit]:
                     index=len(units),
                     segment=first.index,
                     span=span,
-                    text=span.of(src.text),
+                    text=span.of(text),
                     tokens=whole[turn_index],
                     content=_join([read.content[n] for n in members], np.bool_),
                     hits=tuple(h for n in members for h in read.hits[n]),
                     vector=None if read.vectors is None else read.vectors[members].mean(axis=0),
-                    transcript=src.name,
+                    transcript=name,
                     turn=turn_index,
                     speaker=speaker,
                     previous_speaker=previous_speaker,
-                    role=src.role,
+                    role=role,
                     previous=previous,
                     following=following,
                 )
@@ -176,23 +201,24 @@ def units_of(read: ReadTranscript, granularity: Granularity) -> list[Unit]:
             continue
         for n in members:
             seg = src.segments[n]
+            span = seg.span
             units.append(
                 Unit(
-                    index=len(units),
-                    segment=seg.index,
-                    span=seg.span,
-                    text=seg.span.of(src.text),
-                    tokens=read.tokens[n],
-                    content=read.content[n],
-                    hits=read.hits[n],
-                    vector=None if read.vectors is None else read.vectors[n],
-                    transcript=src.name,
-                    turn=turn_index,
-                    speaker=speaker,
-                    previous_speaker=previous_speaker,
-                    role=src.role,
-                    previous=previous,
-                    following=following,
+                    name,
+                    len(units),
+                    turn_index,
+                    seg.index,
+                    span,
+                    text[span.start : span.end],
+                    speaker,
+                    previous_speaker,
+                    role,
+                    read.tokens[n],
+                    read.content[n],
+                    previous,
+                    following,
+                    read.hits[n],
+                    None if read.vectors is None else read.vectors[n],
                 )
             )
     read._units[granularity] = units
