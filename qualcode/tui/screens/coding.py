@@ -48,7 +48,11 @@ from qualcode.tui.widgets.suggestion_panel import SuggestionPanel, suggestions_o
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from qualcode.tui.app import QualcodeApp
+
+RETRAIN_DELAY = 0.4  # seconds of quiet after the coder's own change before the model retrains
 
 
 class CodingScreen(Screen[None]):
@@ -79,6 +83,7 @@ class CodingScreen(Screen[None]):
         self._suggest_busy = False
         self._suggest_again = False
         self._suggest_started = False  # not before the first paint: loading spaCy would slow it
+        self._retrain_timer: Timer | None = None
 
     @property
     def qapp(self) -> QualcodeApp:
@@ -277,7 +282,7 @@ class CodingScreen(Screen[None]):
         if self.selection.visual is not None or self.selection.anchor is not None:
             self.selection.collapse()
         self.reload_codings()
-        self.request_suggestions()
+        self.retrain_soon()
 
     def action_pick_code(self) -> None:
         def chosen(code: str | None) -> None:
@@ -351,6 +356,16 @@ class CodingScreen(Screen[None]):
         self._suggest_busy, self._suggest_again = True, False
         self._suggest(self.transcript_name)
 
+    def retrain_soon(self) -> None:
+        """After the coder's own change: retrain once things are quiet, so a burst of keys retrains once."""
+        if self._retrain_timer is not None:
+            self._retrain_timer.stop()
+        self._retrain_timer = self.set_timer(RETRAIN_DELAY, self._retrain_now)
+
+    def _retrain_now(self) -> None:
+        self._retrain_timer = None
+        self.request_suggestions()
+
     @work(thread=True, exit_on_error=False, group="suggest")
     def _suggest(self, transcript: str) -> None:
         service = self.qapp.suggestion_service
@@ -373,7 +388,12 @@ class CodingScreen(Screen[None]):
     @property
     def suggestions_idle(self) -> bool:
         """No suggestion work running or waiting (tests and benchmarks wait for this)."""
-        return self._suggest_started and not self._suggest_busy and not self._suggest_again
+        return (
+            self._suggest_started
+            and not self._suggest_busy
+            and not self._suggest_again
+            and self._retrain_timer is None
+        )
 
     def _suggest_finished(self) -> None:
         self._suggest_busy = False
@@ -468,7 +488,7 @@ class CodingScreen(Screen[None]):
         self._drop_suggestion(found)
         self.notify(f"Accepted {found.code}", timeout=1.5)
         self.reload_codings()
-        self.request_suggestions()
+        self.retrain_soon()
 
     def action_reject_suggestion(self) -> None:
         found = self._highlighted_suggestion()
@@ -483,7 +503,7 @@ class CodingScreen(Screen[None]):
         self._drop_suggestion(found)
         self.notify(f"Rejected {found.code} here; it will not be suggested here again", timeout=2)
         self.refresh_marks()
-        self.request_suggestions()
+        self.retrain_soon()
 
     def action_cycle_suggestion(self, step: int) -> None:
         here = self._suggestions_here()
@@ -519,7 +539,7 @@ class CodingScreen(Screen[None]):
             where = f" in {places} transcripts" if places > 1 else ""
             self.notify(f"Accepted {len(chosen)} suggestions of {chosen[0].code}{where} (u undoes them all)")
             self.reload_codings()
-            self.request_suggestions()
+            self.retrain_soon()
 
         codes = [c.name for c in self.codebook if not c.group]
         dialog = AcceptAllDialog(
