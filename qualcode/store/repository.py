@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, case, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from qualcode.errors import ConflictError, NotFoundError
@@ -909,12 +909,19 @@ def _compiled_insert(dialect: Any, table: Any, columns: tuple[str, ...]) -> tupl
     return str(compiled), order
 
 
+# Built once, with bound parameters: building and keying a statement per transcript costs SQLAlchemy more
+# than running it costs SQLite.
+_CLASHING_TRANSCRIPT = select(t.transcripts.c.name, t.transcripts.c.content_hash).where(
+    (t.transcripts.c.name == bindparam("clash_name"))
+    | (t.transcripts.c.content_hash == bindparam("clash_hash"))
+)
+_NEW_TRANSCRIPT = insert(t.transcripts)
+
+
 def _insert_transcript(tx: _Tx, item: NewTranscript) -> None:
     conn = tx.conn
     clash = conn.execute(
-        select(t.transcripts.c.name, t.transcripts.c.content_hash).where(
-            (t.transcripts.c.name == item.name) | (t.transcripts.c.content_hash == item.content_hash)
-        )
+        _CLASHING_TRANSCRIPT, {"clash_name": item.name, "clash_hash": item.content_hash}
     ).first()
     if clash is not None:
         if clash.content_hash == item.content_hash:
@@ -924,17 +931,19 @@ def _insert_transcript(tx: _Tx, item: NewTranscript) -> None:
             f"rename one: qualcode transcripts rename PROJECT {item.name} NEW-NAME",
         )
     parsed = item.parsed
-    transcript_id = _insert_id(
-        conn,
-        insert(t.transcripts).values(
-            name=item.name,
-            text=parsed.text,
-            content_hash=item.content_hash,
-            source_name=item.source_name,
-            source_format=parsed.source_format,
-            imported_at=now(),
-        ),
-    )
+    key = conn.execute(
+        _NEW_TRANSCRIPT,
+        {
+            "name": item.name,
+            "text": parsed.text,
+            "content_hash": item.content_hash,
+            "source_name": item.source_name,
+            "source_format": parsed.source_format,
+            "imported_at": now(),
+        },
+    ).inserted_primary_key
+    assert key is not None
+    transcript_id = int(key[0])
     _bulk_insert(
         conn,
         t.turns,
