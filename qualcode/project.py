@@ -209,10 +209,18 @@ class Project:
             for path in batch:
                 yield ImportProgress(done, len(files), path.name)
                 try:
-                    item = self._read_transcript(path, format, max_bytes)
+                    outcomes.append((path, *self._read_transcript(path, format, max_bytes)))
                 except QualcodeError as exc:
-                    item = FileResult(path, "refused", exc.message)
-                outcomes.append(item if isinstance(item, FileResult) else (path, *item))
+                    outcomes.append(FileResult(path, "refused", exc.message))
+            # A file whose content is stored already is skipped before it is segmented: one look-up a batch.
+            twins = self.repo.transcript_names_for_hashes(
+                o[2] for o in outcomes if not isinstance(o, FileResult)
+            )
+            for n, outcome in enumerate(outcomes):
+                if not isinstance(outcome, FileResult) and outcome[2] in twins:
+                    twin = twins[outcome[2]]
+                    message = f"same content as transcript {twin!r}, already imported"
+                    outcomes[n] = FileResult(outcome[0], "skipped", message, twin)
             to_store = [o for o in outcomes if not isinstance(o, FileResult)]
             stored: dict[Path, FileResult] = {}
             if to_store:
@@ -230,9 +238,7 @@ class Project:
         """Import transcript files; see :meth:`iter_import` for the options."""
         return [r for r in self.iter_import(paths, **options) if isinstance(r, FileResult)]
 
-    def _read_transcript(
-        self, path: Path, format: str, max_bytes: int
-    ) -> tuple[ParsedTranscript, str] | FileResult:
+    def _read_transcript(self, path: Path, format: str, max_bytes: int) -> tuple[ParsedTranscript, str]:
         if not path.is_file():
             raise InputError(f"{path}: no such file", "check the path")
         size = path.stat().st_size
@@ -242,11 +248,7 @@ class Project:
                 "split the file into interviews, or raise the limit with --max-mb",
             )
         parsed = parse_transcript(path, path.read_bytes(), format)
-        digest = content_hash(parsed.text)
-        twin = self.repo.transcript_name_for_hash(digest)
-        if twin is not None:
-            return FileResult(path, "skipped", f"same content as transcript {twin!r}, already imported", twin)
-        return parsed, digest
+        return parsed, content_hash(parsed.text)
 
     def _store_batch(
         self,

@@ -142,6 +142,19 @@ class Repository:
             ).scalar()
             return name
 
+    def transcript_names_for_hashes(self, content_hashes: Iterable[str]) -> dict[str, str]:
+        """The stored transcript's name for each of ``content_hashes`` already in the project, in one read."""
+        wanted = sorted(set(content_hashes))
+        if not wanted:
+            return {}
+        with self.read() as conn:
+            rows = conn.execute(
+                select(t.transcripts.c.content_hash, t.transcripts.c.name).where(
+                    t.transcripts.c.content_hash.in_(wanted)
+                )
+            )
+            return {content_hash: name for content_hash, name in rows}
+
     def add_transcripts(
         self, items: Sequence[NewTranscript], coder: str | None
     ) -> list[ConflictError | None]:
