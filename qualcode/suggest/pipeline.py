@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -71,7 +71,11 @@ def segment_many(
     # A paragraph with no sentence-ending character before its end is one sentence whatever the
     # sentencizer says, so it skips spaCy: dialogue is full of "Mm-hmm." and "Okay." turns.
     punct = _sentencizer_punct(nlp) if shortcut else None
-    whole = [punct is not None and _one_sentence(body, punct) for *_, body in chunks]
+    if punct is not None:
+        one_sentence = _one_sentence_test(punct)
+        whole = [one_sentence(body) for *_, body in chunks]
+    else:
+        whole = [False] * len(chunks)
     to_parse = [body for (*_, body), one in zip(chunks, whole, strict=True) if not one]
     starts = iter(_sentence_starts(nlp.pipe(to_parse, batch_size=batch_size)))
     for (i, turn, offset, body), one in zip(chunks, whole, strict=True):
@@ -89,21 +93,50 @@ def _sentencizer_punct(nlp: Any) -> frozenset[str] | None:
     return frozenset(nlp.get_pipe("sentencizer").punct_chars)
 
 
-def _one_sentence(text: str, punct: frozenset[str]) -> bool:
-    """Whether the sentencizer would keep ``text`` whole: no sentence-ending character before its tail.
+@lru_cache(maxsize=4)
+def _one_sentence_test(punct: frozenset[str]) -> Callable[[str], bool]:
+    """A test of whether the sentencizer keeps a text whole, for texts it can tell without spaCy.
 
     The sentencizer starts a sentence at a token that follows a sentence-ending token and is not
-    punctuation itself; so characters after the last word (". , ! ? and quotes) cannot start one.
+    punctuation itself. So a text with no sentence-ending character before its tail (the punctuation and
+    white space after its last word) is one sentence, unless its tail holds white space: a white-space
+    token is not punctuation, and would split "so.  )" into "so." and ")", or, with the bracket rule of
+    :func:`_add_bounds`, "so. (\t" into "so." and "(". Such tails go to spaCy.
     """
-    end = len(text)
-    while end and (text[end - 1].isspace() or unicodedata.category(text[end - 1]).startswith("P")):
-        end -= 1
-    return _punct_pattern(punct).search(text, 0, end) is None
+    anywhere = _char_class(punct)
+    # Most paragraphs are ASCII: their tail strips in one call, and only ASCII sentence ends can occur.
+    in_ascii = _char_class(c for c in punct if c.isascii())
+
+    def one_sentence(text: str) -> bool:
+        if text.isascii():
+            end = len(text.rstrip(_ASCII_TAIL))
+            if in_ascii is not None and in_ascii.search(text, 0, end) is not None:
+                return False
+        else:
+            end = len(text)
+            while end and _in_tail(text[end - 1]):
+                end -= 1
+            if anywhere is not None and anywhere.search(text, 0, end) is not None:
+                return False
+        return _WHITE.search(text, end) is None
+
+    return one_sentence
 
 
-@lru_cache(maxsize=4)
-def _punct_pattern(punct: frozenset[str]) -> re.Pattern[str]:
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(punct)) + "]")
+_WHITE = re.compile(r"\s")
+
+
+def _in_tail(char: str) -> bool:
+    """Whether ``char`` can follow the last word of a sentence: white space or punctuation."""
+    return char.isspace() or unicodedata.category(char).startswith("P")
+
+
+_ASCII_TAIL = "".join(c for c in map(chr, range(128)) if _in_tail(c))
+
+
+def _char_class(chars: Iterable[str]) -> re.Pattern[str] | None:
+    escaped = "".join(re.escape(c) for c in sorted(chars))
+    return re.compile(f"[{escaped}]") if escaped else None
 
 
 def sentence_bounds(doc: Any, text: str) -> list[tuple[int, int]]:

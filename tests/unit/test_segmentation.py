@@ -67,6 +67,8 @@ def _by_spacy_sents(parsed: ParsedTranscript, nlp: object) -> list[tuple[int, in
         paragraphs.append((last, body[last:]))
         for offset, text in paragraphs:
             starts = [sent.start_char for sent in nlp(text).sents]  # type: ignore[operator]
+            if not starts:  # no tokens
+                continue
             for n in range(1, len(starts)):
                 back = starts[n] - 1
                 while back > starts[n - 1] and text[back].isspace():
@@ -90,10 +92,16 @@ def test_segments_are_spacys_sentences_on_awkward_text() -> None:
         " \n\n ",
         "( [ Hm. ] ) Fine.\t\tGood.\u3000Done .\n\n\u00a0\n\nEnd",
         "\u00a0",
+        'Okay... (laughs) "Right!" ] }  ',
+        "Cost $5. ~ Right",
+        "e.g. this; ok. ^",
+        "Mm-hmm.\u00a0 \u00bb",
+        "So. (\t",
+        "Okay.  )",
     ]
     text, bounds = "", []
     for n, said in enumerate(words):
-        text += f"{'ABCD'[n]}: "
+        text += f"{'ABCDEFGHIJ'[n]}: "
         bounds.append((len(text), len(text) + len(said)))
         text += said + "\n"
     parsed = ParsedTranscript(
@@ -102,5 +110,24 @@ def test_segments_are_spacys_sentences_on_awkward_text() -> None:
     nlp = load_pipeline()
     expected = _by_spacy_sents(parsed, nlp)
     assert len(expected) > 8
+    assert segment_many([parsed], nlp) == [expected]
+    assert segment_many([parsed], nlp, shortcut=False) == [expected]
+
+
+def test_segments_are_spacys_sentences_on_random_paragraphs() -> None:
+    """Random runs of words, sentence ends, brackets, quotes and white space of every kind."""
+    import random
+
+    rng = random.Random(2)
+    bits = ["word", "e.g.", "3.5", ".", "...", "!", "?!", ")", "(", "[", "]", '"', "\u00bb", "\u3002", "-", ",",
+            "$", "~", " ", " ", " ", "  ", "\t", "\n", "\u00a0", "\u2028", "\u3000", "Mm-hmm"]  # fmt: skip
+    text, turns = "", []
+    for n in range(3000):
+        said = "".join(rng.choice(bits) for _ in range(rng.randint(1, 10)))
+        turns.append(Turn(n, "X", Span(len(text), len(text) + len(said))))
+        text += said + "\n\n"
+    parsed = ParsedTranscript(text, tuple(turns), "text")
+    nlp = load_pipeline()
+    expected = _by_spacy_sents(parsed, nlp)
     assert segment_many([parsed], nlp) == [expected]
     assert segment_many([parsed], nlp, shortcut=False) == [expected]
