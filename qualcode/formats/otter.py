@@ -18,10 +18,20 @@ _HEADER_THEN_WORDS = re.compile(
 )
 
 
+# Where a header could end: a timestamp closing its line before a line with words. It starts with a colon,
+# which the regex engine skips to, so only those lines are checked in full.
+_TIME_THEN_WORDS = re.compile(r":\d{2}(?::\d{2})?[^\S\n]*(?=\n[^\S\n]*\S)")
+
+
 def sniff(text: str) -> bool:
     """Whether text looks like an Otter export: at least two header lines, each followed by words."""
-    found = _HEADER_THEN_WORDS.finditer(text)
-    return next(found, None) is not None and next(found, None) is not None
+    found = 0
+    for end in _TIME_THEN_WORDS.finditer(text):  # at most one a line: each stops at its line's end
+        if _HEADER_THEN_WORDS.match(text, text.rfind("\n", 0, end.start()) + 1):
+            found += 1
+            if found == 2:
+                return True
+    return False
 
 
 def _match_header(line: str, where: str) -> LabelMatch | None:
