@@ -225,7 +225,10 @@ class Project:
             stored: dict[Path, FileResult] = {}
             if to_store:
                 if nlp is None:
-                    nlp = load_pipeline(pipeline or self.repo.get_meta("pipeline") or BLANK)
+                    name = pipeline or self.repo.get_meta("pipeline") or BLANK
+                    # load_pipeline() and load_pipeline(BLANK) are two entries in its cache: asking for the
+                    # default the way the rest of qualcode does reuses the pipeline already loaded.
+                    nlp = load_pipeline() if name == BLANK else load_pipeline(name)
                 yield ImportProgress(done, len(files), "segmenting")
                 segmented = segment_many([p for _, p, _ in to_store], nlp)
                 stored = self._store_batch(to_store, segmented, coder)
