@@ -21,7 +21,7 @@ from qualcode.suggest.features import (
     word_columns,
     word_label,
 )
-from qualcode.suggest.learn import Calibration, Classifiers, fit_calibration, fit_classifiers
+from qualcode.suggest.learn import BALANCE, Calibration, Classifiers, fit_calibration, fit_classifiers
 from qualcode.suggest.nlp import Reader
 from qualcode.suggest.rules import CodebookRules
 from qualcode.suggest.units import ReadTranscript, SourceText, Unit, read_transcripts, units_of
@@ -469,12 +469,13 @@ def train_model(
     classifiers = Classifiers((), np.zeros((matrix.shape[1], 0)), np.zeros(0))
     fitted_calibration = Calibration()
     if use_model and n:
-        classifiers = fit_classifiers(matrix, y, label_names)
+        balance = BALANCE if exclusive else 0.0
+        classifiers = fit_classifiers(matrix, y, label_names, balance=balance)
         if calibration is not None:
             fitted_calibration = calibration
         elif classifiers.codes:
             groups = [u.transcript for u in raw.units]
-            fitted_calibration = fit_calibration(matrix, y, label_names, groups, seed=seed)
+            fitted_calibration = fit_calibration(matrix, y, label_names, groups, seed=seed, balance=balance)
     positives = {code: np.flatnonzero(y[:, j]).tolist() for j, code in enumerate(codes) if y[:, j].any()}
     model = TrainedModel(
         knowledge=knowledge,

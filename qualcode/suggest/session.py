@@ -88,6 +88,19 @@ def source_texts(data: ProjectData, names: Sequence[str]) -> list[SourceText]:
     return out
 
 
+def _fingerprint(summary: TranscriptSummary, roles: dict[str, str]) -> tuple[Any, ...]:
+    return (
+        summary.source_name,
+        summary.source_format,
+        summary.case,
+        roles.get(summary.case or "", ""),
+        summary.characters,
+        summary.words,
+        summary.turns,
+        summary.segments,
+    )
+
+
 def _role(attributes: dict[str, str]) -> str:
     for key, value in attributes.items():
         if key.casefold() == "role":
@@ -120,6 +133,7 @@ class Suggester:
         self._lock = threading.RLock()  # spaCy reading and the caches; never held while training
         self._knowledge: tuple[Any, Knowledge] | None = None
         self._reads: dict[str, ReadTranscript] = {}
+        self._prints: dict[str, tuple[Any, ...] | None] = {}  # the summary each cached reading was made from
         self._raw: dict[tuple[str, str, str], RawFeatures] = {}
         self._scored: dict[tuple[str, str], tuple[TrainedModel, Scored]] = {}
         self._quick: TrainedModel | None = None
@@ -145,16 +159,36 @@ class Suggester:
             return self._knowledge[1]
 
     def read(self, names: Sequence[str], knowledge: Knowledge) -> list[ReadTranscript]:
-        """Read (tokenize, match rules) the transcripts not read yet; reuse the others."""
-        sources = source_texts(self.data, names)
+        """Read (tokenize, match rules) the transcripts not read yet; reuse the others.
+
+        A transcript read before is loaded from the project again only when its summary (case, role,
+        source, counts of characters, words, turns and segments) changed: its text and segments never
+        change under the same name unless it is deleted and another imported, which changes the summary.
+        """
+        summaries = {t.name: t for t in self.data.transcripts()}
+        roles = {case.name: _role(case.attributes) for case in self.data.cases()}
+        prints = {name: _fingerprint(summaries[name], roles) if name in summaries else None for name in names}
         with self._lock:
-            todo = [s for s in sources if s.name not in self._reads or self._reads[s.name].source != s]
+            unsure = [
+                name
+                for name in names
+                if name not in self._reads or prints[name] is None or self._prints.get(name) != prints[name]
+            ]
+        sources = {s.name: s for s in source_texts(self.data, unsure)}
+        with self._lock:
+            todo = [
+                s for s in sources.values() if s.name not in self._reads or self._reads[s.name].source != s
+            ]
+            # (the codebook may have changed meanwhile in another thread, emptying the cache)
+            todo += source_texts(self.data, [n for n in names if n not in self._reads and n not in sources])
             if todo:
                 for read in knowledge.read(todo):
                     self._reads[read.source.name] = read
                     for key in [k for k in self._raw if k[0] == read.source.name]:
                         del self._raw[key]
-            return [self._reads[s.name] for s in sources]
+            for name in sources:
+                self._prints[name] = prints[name]
+            return [self._reads[name] for name in names]
 
     def _raw_of(self, read: ReadTranscript, granularity: Granularity) -> tuple[list[Unit], RawFeatures]:
         return self._raws_of([read], granularity)[0]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from qualcode.model import Code, Codebook, Segment, Span, Turn
+from qualcode.project import Project
 from qualcode.suggest.features import raw_features, split_raw, word_columns, word_label
 from qualcode.suggest.units import SourceText, units_of
 
@@ -159,3 +163,29 @@ def test_a_words_column_is_named_by_its_unigram_or_bigram() -> None:
     names = {word_label(unit, int(c), columns, vocab) for c in columns[1] if c >= 0}
     assert {"so you", "were n't", "the team"} <= names or {"so you", "weren't", "the team"} <= names
     assert word_label(unit, -5, columns, vocab) == ""
+
+
+def test_a_transcript_read_before_is_loaded_again_only_when_its_summary_changed(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    suggester = project.suggester("ana")
+    knowledge = suggester.knowledge()
+    loaded: list[str] = []
+    load = project.transcript
+    monkeypatch.setattr(project, "transcript", lambda name: loaded.append(name) or load(name))
+    first = suggester.read(["alpha", "beta"], knowledge)
+    assert loaded == ["alpha", "beta"]
+    assert suggester.read(["alpha", "beta"], knowledge) == first and loaded == ["alpha", "beta"]
+    # A role given to alpha's participant: loaded again, and its units carry the role.
+    csv = tmp_path / "roles.csv"
+    csv.write_text("participant,transcript,role\nP1,alpha,Peer worker\n", encoding="utf-8")
+    project.load_attributes(csv)
+    [alpha] = suggester.read(["alpha"], knowledge)
+    assert loaded[2:] == ["alpha"] and alpha is not first[0]
+    assert {u.role for u in units_of(alpha, "segment")} == {"Peer worker"}
+    # Another transcript under alpha's name (the old one renamed): read afresh.
+    project.rename_transcript("alpha", "gamma")
+    (tmp_path / "alpha.txt").write_text("Interviewer: Anything else?\nParticipant: No.\n", encoding="utf-8")
+    project.import_transcripts([tmp_path / "alpha.txt"])
+    [fresh] = suggester.read(["alpha"], knowledge)
+    assert [u.text for u in units_of(fresh, "segment")] == ["Anything else?", "No."]
