@@ -10,6 +10,7 @@ Goal (issue 2): ratio >= 0.5, peak memory < 500 MB for the million words.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import sys
@@ -95,6 +96,7 @@ def run_import(paths: list[Path], label: str, repeats: int) -> None:
     each side's own cost, and interleaving gives both sides the same conditions.
     """
     imports, references = [], []
+    load_before = os.getloadavg()[0]
     for _ in range(repeats):
         imports.append(import_once(paths))
         references.append(spacy_reference(paths))
@@ -111,6 +113,8 @@ def run_import(paths: list[Path], label: str, repeats: int) -> None:
     )
     print(f"[{label}] ratio import/spaCy throughput: {import_rate / ref_rate:.2f} (goal >= 0.5)")
     print(f"[{label}] peak RSS so far: {peak_rss_mb():.0f} MB")
+    # Other work on the machine slows both sides, not always alike: the load says how much to trust a run.
+    print(f"[{label}] load average (1 min) before and after: {load_before:.2f}, {os.getloadavg()[0]:.2f}")
 
 
 def main() -> None:
