@@ -68,8 +68,8 @@ def segment_many(
         for turn, offset, body in _chunks(parsed)
     ]
     result: list[list[tuple[int, int, int]]] = [[] for _ in parsed_list]
-    # A paragraph with no sentence-ending character before its end is one sentence whatever the
-    # sentencizer says, so it skips spaCy: dialogue is full of "Mm-hmm." and "Okay." turns.
+    # A paragraph the sentencizer can only keep whole skips spaCy: dialogue is full of "Mm-hmm." and
+    # "Okay." turns.
     punct = _sentencizer_punct(nlp) if shortcut else None
     if punct is not None:
         one_sentence = _one_sentence_test(punct)
@@ -155,7 +155,7 @@ def _sentence_starts(docs: Iterable[Any]) -> list[list[int]]:
     import numpy as np
     from spacy.attrs import IDX, SENT_START
 
-    attrs = [SENT_START, IDX]
+    attrs = (SENT_START, IDX)
     arrays = [doc.to_array(attrs) for doc in docs]
     if not arrays:
         return []
