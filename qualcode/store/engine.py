@@ -80,8 +80,26 @@ def schema_version(engine: Engine) -> str | None:
 
 
 def _is_sqlite_file(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(16) == b"SQLite format 3\x00"
+    """Whether SQLite can read the file, asked of SQLite itself (read-only).
+
+    Never read a project file with Python's own file functions: closing that handle would drop every
+    POSIX lock this process holds on the file, including those of the open workbench's connections
+    (a worker thread opens the project again), and another process could then delete the WAL under it.
+    SQLite's own files share their locks within the process and are safe.
+    """
+    if path.stat().st_size == 0:
+        return False
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        connection.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        connection.close()
+    return True
 
 
 def create_project_store(path: Path) -> Engine:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -172,3 +174,28 @@ def test_revisions_read_from_file_names_match_alembic() -> None:
     known, head = _known_revisions()
     assert known == {rev.revision for rev in script.walk_revisions()}
     assert head == script.get_current_head()
+
+
+def _codings_seen_by_another_process(path: Path) -> int:
+    script = "import sys; from qualcode.project import Project\n"
+    script += "with Project.open(sys.argv[1]) as p: print(len(p.codings()))"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout)
+
+
+def test_opening_a_project_twice_in_one_process_keeps_the_first_connections_locks(
+    project_path: Path,
+) -> None:
+    # The workbench opens the project again in a worker thread. If opening read the file with Python's
+    # own file functions, closing that handle would drop this process's locks on the file; another
+    # process closing the project would then delete the WAL under the workbench, and what the
+    # workbench stored afterwards would be invisible to everyone else, and lost if it were killed.
+    with Project.open(project_path) as workbench:
+        workbench.code("alpha", "Othered", coder="ana", start=63, end=87)
+        Project.open(project_path).close()  # the worker's own connection
+        assert _codings_seen_by_another_process(project_path) == 1  # another process opens and closes
+        assert (project_path.parent / (project_path.name + "-wal")).exists()
+        workbench.code("alpha", "Hope", coder="ana", start=88, end=125)
+        assert _codings_seen_by_another_process(project_path) == 2
