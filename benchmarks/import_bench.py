@@ -59,8 +59,8 @@ def generate_corpus(folder: Path, total_words: int, words_per_file: int = 2500, 
     return paths
 
 
-def spacy_reference(paths: list[Path]) -> tuple[float, int]:
-    """Seconds for spaCy's blank tokenizer + sentencizer over the same turn texts; and their word count."""
+def spacy_reference(paths: list[Path]) -> tuple[float, int, float]:
+    """Seconds for spaCy's blank tokenizer + sentencizer over the same turn texts; their word count; CPU s."""
     load_pipeline.cache_clear()  # a fresh pipeline: the tokenizer's cache must not be warm from the import
     nlp = load_pipeline()
     texts = []
@@ -68,25 +68,26 @@ def spacy_reference(paths: list[Path]) -> tuple[float, int]:
         parsed = parse_transcript(path, path.read_bytes())
         texts.extend(turn.span.of(parsed.text) for turn in parsed.turns)
     words = sum(len(t.split()) for t in texts)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for doc in nlp.pipe(texts, batch_size=256):
         for _ in doc.sents:
             pass
-    return time.perf_counter() - start, words
+    return time.perf_counter() - start, words, time.process_time() - cpu
 
 
-def import_once(paths: list[Path]) -> tuple[float, int, int, int]:
-    """Seconds to import ``paths`` into a fresh project with a fresh pipeline; files, words, segments."""
+def import_once(paths: list[Path]) -> tuple[float, int, int, int, float]:
+    """Seconds to import ``paths`` into a fresh project with a fresh pipeline; files, words, segments, CPU s."""
     with tempfile.TemporaryDirectory() as tmp:
         project = Project.init(Path(tmp) / "bench.qualcode")
         load_pipeline.cache_clear()
         load_pipeline()  # both sides start with a freshly loaded pipeline
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         results = project.import_transcripts(paths, coder="bench")
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         project.close()
     imported = [r for r in results if r.status == "imported"]
-    return seconds, len(imported), sum(r.words for r in imported), sum(r.segments for r in imported)
+    words = sum(r.words for r in imported)
+    return seconds, len(imported), words, sum(r.segments for r in imported), cpu
 
 
 def run_import(paths: list[Path], label: str, repeats: int) -> None:
@@ -100,8 +101,9 @@ def run_import(paths: list[Path], label: str, repeats: int) -> None:
     for _ in range(repeats):
         imports.append(import_once(paths))
         references.append(spacy_reference(paths))
-    seconds, imported, words, segments = min(imports)
-    ref_seconds, ref_words = min(references)
+    seconds, imported, words, segments, _cpu = min(imports)
+    ref_seconds, ref_words, _ref_cpu = min(references)
+    cpu, ref_cpu = min(run[4] for run in imports), min(run[2] for run in references)
     import_rate = words / seconds
     ref_rate = ref_words / ref_seconds
     spread = ", ".join(f"{run[0]:.2f}" for run in imports)
@@ -117,6 +119,12 @@ def run_import(paths: list[Path], label: str, repeats: int) -> None:
     print(
         f"[{label}] ratio spaCy seconds/import seconds: {ref_seconds / seconds:.2f} "
         f"(words counted: import {words:,}, spaCy {ref_words:,})"
+    )
+    # CPU time of this process is steadier than wall time when other work shares the cores; it leaves out
+    # the import's waits for the disk (synchronous=FULL), so it flatters the import a little.
+    print(
+        f"[{label}] ratio by CPU time (spaCy CPU s / import CPU s): {ref_cpu / cpu:.2f} "
+        f"({ref_cpu:.2f} s / {cpu:.2f} s)"
     )
     print(f"[{label}] peak RSS so far: {peak_rss_mb():.0f} MB")
     # Other work on the machine slows both sides, not always alike: the load says how much to trust a run.
