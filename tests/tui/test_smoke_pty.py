@@ -10,15 +10,20 @@ import pexpect
 from qualcode.project import Project
 
 
-def test_code_a_segment_in_a_real_terminal(project_path: Path) -> None:
-    child = pexpect.spawn(
+def _workbench(project_path: Path, width: int) -> pexpect.spawn:
+    """`qualcode open` on the tiny project's "alpha", as ana, in a pseudo-terminal 30 lines high."""
+    return pexpect.spawn(
         sys.executable,
         ["-m", "qualcode", "open", str(project_path), "--coder", "ana", "--transcript", "alpha"],
-        dimensions=(30, 100),
+        dimensions=(30, width),
         env={"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "HOME": str(project_path.parent)},
         encoding="utf-8",
-        timeout=30,
+        timeout=60,
     )
+
+
+def test_code_a_segment_in_a_real_terminal(project_path: Path) -> None:
+    child = _workbench(project_path, 100)
     try:
         child.expect("segment 1/6")  # the coding screen has painted
         child.send("jj")
@@ -37,14 +42,7 @@ def test_code_a_segment_in_a_real_terminal(project_path: Path) -> None:
 
 
 def test_accept_a_suggestion_in_a_real_terminal(project_path: Path) -> None:
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "qualcode", "open", str(project_path), "--coder", "ana", "--transcript", "alpha"],
-        dimensions=(30, 110),
-        env={"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "HOME": str(project_path.parent)},
-        encoding="utf-8",
-        timeout=60,
-    )
+    child = _workbench(project_path, 110)
     try:
         child.expect("From the codebook")  # spaCy loaded in the worker; the first suggestions are in
         child.send("jj")

@@ -475,35 +475,36 @@ class CodingScreen(Screen[None]):
             self.query_one(TranscriptView).set_suggestions(self._inline())
 
     def action_accept_suggestion(self) -> None:
-        found = self._highlighted_suggestion()
-        if found is None:
-            return
-        try:
-            self.qapp.project.accept_suggestion(found, self.qapp.coder)
-        except QualcodeError as exc:
-            self.qapp.show_error(exc)
-            return
-        self.qapp.note_own_change()
-        self.focus_code = found.code
-        self._drop_suggestion(found)
-        self.notify(f"Accepted {found.code}", timeout=1.5)
-        self.reload_codings()
-        self.retrain_soon()
+        found = self._decide(accept=True)
+        if found is not None:
+            self.focus_code = found.code
+            self.notify(f"Accepted {found.code}", timeout=1.5)
+            self.reload_codings()
 
     def action_reject_suggestion(self) -> None:
+        found = self._decide(accept=False)
+        if found is not None:
+            self.notify(f"Rejected {found.code} here; it will not be suggested here again", timeout=2)
+            self.refresh_marks()
+
+    def _decide(self, *, accept: bool) -> Suggestion | None:
+        """Store the coder's accept or reject of the highlighted suggestion; None if nothing was stored."""
         found = self._highlighted_suggestion()
         if found is None:
-            return
+            return None
+        project, coder = self.qapp.project, self.qapp.coder
         try:
-            self.qapp.project.reject_suggestion(found, self.qapp.coder)
+            if accept:
+                project.accept_suggestion(found, coder)
+            else:
+                project.reject_suggestion(found, coder)
         except QualcodeError as exc:
             self.qapp.show_error(exc)
-            return
+            return None
         self.qapp.note_own_change()
         self._drop_suggestion(found)
-        self.notify(f"Rejected {found.code} here; it will not be suggested here again", timeout=2)
-        self.refresh_marks()
         self.retrain_soon()
+        return found
 
     def action_cycle_suggestion(self, step: int) -> None:
         here = self._suggestions_here()
