@@ -76,23 +76,35 @@ class SuggestionService:
         labelled = model.labelled if model is not None else 0
         return SuggestionBatch(transcript, tuple(found), model is not None, labelled, suggester.note)
 
-    def everywhere(self) -> list[Suggestion]:
-        """The suggestions for every transcript (for accepting all of a code across the project)."""
+    def everywhere(self, cancelled: Callable[[], bool] = lambda: False) -> list[Suggestion]:
+        """The suggestions for every transcript (for accepting all of a code across the project).
+
+        ``cancelled`` is asked between transcripts, so quitting the workbench does not wait for them all.
+        """
         suggester = self._suggester()
         names = [t.name for t in suggester.data.transcripts()]
         found: list[Suggestion] = []
         for name in names:
+            if cancelled():
+                break
             found.extend(suggester.suggestions(name, min_score=MIN_SCORE, per_unit=None, wait=False))
         return found
 
-    def retrain(self, report: Callable[[Progress], None]) -> None:
-        """Bring the model up to date with the coder's work, reporting progress as it goes."""
+    def retrain(
+        self, report: Callable[[Progress], None], cancelled: Callable[[], bool] = lambda: False
+    ) -> None:
+        """Bring the model up to date with the coder's work, reporting progress as it goes.
+
+        ``cancelled`` is asked at each step; stopping early keeps the model as it was.
+        """
         from qualcode.suggest.session import RetrainProgress
 
         suggester = self._suggester()
         with self._lock:
             steps: Iterator[object] = suggester.iter_retrain()
             for step in steps:
+                if cancelled():
+                    break
                 if isinstance(step, RetrainProgress):
                     report(Progress(step.stage, step.done, step.total))
 

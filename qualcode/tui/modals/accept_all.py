@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from qualcode.model import Suggestion
 
@@ -33,7 +34,8 @@ class AcceptAllDialog(ModalScreen[list[Suggestion] | None]):
         suggestions: Its suggestions.
         codes: Every codable code, in codebook order.
         code: The code to start with.
-        everywhere: Works out the suggestions of every transcript (run in a thread worker here).
+        everywhere: Works out the suggestions of every transcript, asking its argument whether to
+            stop early (run in a thread worker here).
     """
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
@@ -44,7 +46,7 @@ class AcceptAllDialog(ModalScreen[list[Suggestion] | None]):
         suggestions: list[Suggestion],
         codes: list[str],
         code: str | None = None,
-        everywhere: Callable[[], list[Suggestion]] | None = None,
+        everywhere: Callable[[Callable[[], bool]], list[Suggestion]] | None = None,
     ) -> None:
         super().__init__()
         self.transcript = transcript
@@ -95,9 +97,11 @@ class AcceptAllDialog(ModalScreen[list[Suggestion] | None]):
         self._refresh()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="accept-all")
-    def _load_everywhere(self, everywhere: Callable[[], list[Suggestion]]) -> None:
-        found = everywhere()
-        self.app.call_from_thread(self._loaded, found)
+    def _load_everywhere(self, everywhere: Callable[[Callable[[], bool]], list[Suggestion]]) -> None:
+        worker = get_current_worker()
+        found = everywhere(lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._loaded, found)
 
     def _loaded(self, found: list[Suggestion]) -> None:
         self.loading = False

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from contextlib import suppress
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -16,6 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
+from textual.worker import get_current_worker
 
 from qualcode.errors import QualcodeError
 from qualcode.model import (
@@ -369,11 +371,19 @@ class CodingScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="suggest")
     def _suggest(self, transcript: str) -> None:
         service = self.qapp.suggestion_service
+        # Quitting cancels the worker; the process waits for it, so it stops at the next step.
+        worker = get_current_worker()
         try:
             # First what the model knows now (the codebook alone before any training), then retrain.
-            self._from_thread(self._show_batch, service.batch(transcript))
+            batch = service.batch(transcript)
+            if worker.is_cancelled:
+                return
+            self._from_thread(self._show_batch, batch)
             if service.stale():
-                service.retrain(lambda progress: self._from_thread(self._show_progress, progress))
+                report = partial(self._from_thread, self._show_progress)
+                service.retrain(report, cancelled=lambda: worker.is_cancelled)
+                if worker.is_cancelled:
+                    return
                 self._from_thread(self._show_batch, service.batch(transcript))
         except Exception as exc:  # coding goes on without suggestions; say why once, keep it in the panel
             self._from_thread(self._suggest_failed, exc)
