@@ -759,13 +759,7 @@ class Project:
         corpus = corpus_from_rows(
             self.codebook(), rows.transcripts, rows.turns, rows.segments, self.cases(), rows.codings
         )
-        return corpus.subset(
-            transcripts=flt.transcripts,
-            codes=flt.codes,
-            coders=flt.coders,
-            origins=[o.value for o in flt.origins],
-            where=flt.attributes,
-        )
+        return corpus.filtered(flt)
 
     def frequencies(self, by: str | None = None, *, rollup: bool = True, **criteria: Any) -> pd.DataFrame:
         """Code frequencies (codings, segments, words, transcripts, cases, share of cases); see

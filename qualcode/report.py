@@ -310,14 +310,7 @@ _COOCCURRENCE_NOTES = {
 def _corpus(project: Project, options: AnalysisOptions, corpus: Corpus | None) -> Corpus:
     if corpus is None:
         return project.analysis_corpus(options.filter)
-    flt = options.filter
-    return corpus.subset(
-        transcripts=flt.transcripts,
-        codes=flt.codes,
-        coders=flt.coders,
-        origins=[o.value for o in flt.origins],
-        where=flt.attributes,
-    )
+    return corpus.filtered(options.filter)
 
 
 def _project_title(project: Project, corpus: Corpus) -> str:

@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import InputError
-from qualcode.model import Case, Codebook, Coding, Segment, Transcript
+from qualcode.model import Case, Codebook, Coding, CodingFilter, Segment, Transcript
 from qualcode.model.codebook import ordered
 
 if TYPE_CHECKING:
@@ -193,6 +193,16 @@ class Corpus:
         return _touching(self.codings, self.turns)
 
     # -- narrowing --------------------------------------------------------------------------------
+
+    def filtered(self, flt: CodingFilter) -> Corpus:
+        """The material a :class:`CodingFilter` selects (as :meth:`subset`, with the filter's fields)."""
+        return self.subset(
+            transcripts=flt.transcripts,
+            codes=flt.codes,
+            coders=flt.coders,
+            origins=[o.value for o in flt.origins],
+            where=flt.attributes,
+        )
 
     def subset(
         self,

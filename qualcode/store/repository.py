@@ -710,7 +710,7 @@ class Repository:
                 stored.append(coding_by_id(conn, existing))
             if added_ids or created:
                 added = [c for c in stored if c.id in set(added_ids)]
-                tx.log(action, codings=[_coding_payload(c) for c in added], created_codes=created, **log)
+                tx.log(action, codings=[coding_payload(c) for c in added], created_codes=created, **log)
         return stored, created
 
     def remove_coding(self, transcript: str, span: Span, code: str, coder: str) -> Coding | None:
@@ -730,7 +730,7 @@ class Repository:
             coding = _row_to_coding(row)
             tx.images.capture("codings", [coding.id])
             conn.execute(delete(t.codings).where(t.codings.c.id == coding.id))
-            tx.log("coding.remove", codings=[_coding_payload(coding)])
+            tx.log("coding.remove", codings=[coding_payload(coding)])
             return coding
 
     def codings(self, flt: CodingFilter | None = None, *, span: Span | None = None) -> list[Coding]:
@@ -1176,7 +1176,8 @@ def coding_by_id(conn: Connection, coding_id: int) -> Coding:
     return _row_to_coding(row)
 
 
-def _coding_payload(c: Coding) -> dict[str, Any]:
+def coding_payload(c: Coding) -> dict[str, Any]:
+    """A coding as the event log records it (undo and the audit trail read this shape)."""
     return {
         "id": c.id,
         "transcript": c.transcript,

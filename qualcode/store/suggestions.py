@@ -20,7 +20,7 @@ from qualcode.model import (
     SuggestionSource,
 )
 from qualcode.store import schema as t
-from qualcode.store.repository import Repository, _Tx, aware, coding_by_id, now
+from qualcode.store.repository import Repository, _Tx, aware, coding_by_id, coding_payload, now
 
 
 class SuggestionStore:
@@ -88,7 +88,7 @@ class SuggestionStore:
                 # Same payload shape as coding.add, so undo can treat an accept like any added coding.
                 tx.log(
                     "suggestion.accept",
-                    codings=[_payload(c) for c in added],
+                    codings=[coding_payload(c) for c in added],
                     scores=[round(s.score, 4) for s in suggestions],
                     sources=[s.source.value for s in suggestions],
                     reason=suggestions[0].reason
@@ -268,15 +268,3 @@ def _decisions(conn: Connection, *where: Any) -> list[SuggestionDecision]:
         )
         for r in conn.execute(query)
     ]
-
-
-def _payload(c: Coding) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "transcript": c.transcript,
-        "start": c.span.start,
-        "end": c.span.end,
-        "code": c.code,
-        "coder": c.coder,
-        "origin": c.origin.value,
-    }

@@ -208,7 +208,7 @@ def iter_evaluate(
     for done, n in enumerate(points_at):
         yield EvaluationProgress("training", done, len(points_at))
         rows = chooser.first(n) if chooser is not None else list(range(n))
-        part = _take(raw_train, rows)
+        part = raw_train.take(rows)
         labels = [train_labels[i] for i in rows]
         started = time.perf_counter()
         model = train_model(knowledge, part, labels, seed=seed)
@@ -258,24 +258,14 @@ class _ActiveOrder:
             # No calibration while choosing: the ranking, not the probabilities, decides what comes next.
             model = train_model(
                 self.knowledge,
-                _take(self.raw, self.order),
+                self.raw.take(self.order),
                 [self.labels[i] for i in self.order],
                 calibration=Calibration(),
             )
-            unsure = model.uncertainty(model.score(_take(self.raw, pool)))
+            unsure = model.uncertainty(model.score(self.raw.take(pool)))
             picks = np.argsort(-unsure, kind="stable")[:batch]
             self.order.extend(pool[int(i)] for i in picks)
         return self.order[:n]
-
-
-def _take(raw: RawFeatures, rows: list[int]) -> RawFeatures:
-    return RawFeatures(
-        [raw.units[i] for i in rows],
-        raw.words[rows],
-        raw.previous[rows],
-        raw.following[rows],
-        raw.shape[rows],
-    )
 
 
 def _gold_spans(units: list[Unit], gold: Sequence[Any]) -> dict[tuple[str, str], list[Span]]:

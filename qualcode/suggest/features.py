@@ -55,6 +55,18 @@ class RawFeatures:
     def __len__(self) -> int:
         return len(self.units)
 
+    def take(self, rows: list[int]) -> RawFeatures:
+        """These rows, in this order (itself when that is every row in order)."""
+        if rows == list(range(len(self))):
+            return self
+        return RawFeatures(
+            [self.units[i] for i in rows],
+            self.words[rows],
+            self.previous[rows],
+            self.following[rows],
+            self.shape[rows],
+        )
+
 
 def _counts(tokens: np.ndarray, rows: np.ndarray, n: int, binary: bool) -> csr_matrix:
     """A CSR matrix (n x N_BUCKETS) counting each row's hashed tokens (1 per distinct one if ``binary``)."""

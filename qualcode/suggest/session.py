@@ -247,7 +247,7 @@ class Suggester:
                 continue
             # Everything up to the last place the coder coded or decided counts as seen.
             rows = list(range(max(seen) + 1))
-            parts.append(_take(raw, rows))
+            parts.append(raw.take(rows))
             labels.extend(unit_labels[i] for i in rows)
         yield RetrainProgress("training", 0, len(labels))
         previous = self.model.calibration if self.model is not None else None
@@ -362,18 +362,6 @@ class Suggester:
 def _skipper(excluded: list[set[str]]) -> Callable[[Unit], bool]:
     """Skip a unit the coder already coded or decided on."""
     return lambda unit: bool(excluded[unit.index])
-
-
-def _take(raw: RawFeatures, rows: list[int]) -> RawFeatures:
-    if len(rows) == len(raw):
-        return raw
-    return RawFeatures(
-        [raw.units[i] for i in rows],
-        raw.words[rows],
-        raw.previous[rows],
-        raw.following[rows],
-        raw.shape[rows],
-    )
 
 
 def _reusable(previous: Calibration | None, labelled: int) -> Calibration | None:
