@@ -14,9 +14,19 @@ from qualcode.cli.common import _default_coder as default_coder
 
 def run_workbench(project: Path, coder: str, transcript: str | None = None) -> None:
     """Start the Textual workbench on a project (the project is opened, and checked, first)."""
-    from qualcode.tui.app import QualcodeApp
+    from qualcode.tui.first_suggestions import FirstSuggestions
 
-    QualcodeApp(project, coder, transcript=transcript).run()
+    # Forked before the workbench's own imports, so that spaCy loads there while they run.
+    first = FirstSuggestions.start(project, coder)
+    try:
+        from qualcode.tui.app import QualcodeApp
+
+        app = QualcodeApp(project, coder, transcript=transcript, first_suggestions=first)
+    except BaseException:
+        if first is not None:
+            first.close()
+        raise
+    app.run()
 
 
 @cli.command("open")

@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState
 from qualcode.errors import QualcodeError
 from qualcode.model import Event
 from qualcode.project import Project
+from qualcode.tui.first_suggestions import FirstSuggestions
 from qualcode.tui.keys import APP_BINDINGS, load_keymap
 from qualcode.tui.modals.dialogs import ErrorDialog
 from qualcode.tui.modals.memo_editor import MemoDraft
@@ -29,7 +30,14 @@ class QualcodeApp(App[None]):
     TITLE = "qualcode"
     BINDINGS = APP_BINDINGS
 
-    def __init__(self, project_path: Path, coder: str, *, transcript: str | None = None) -> None:
+    def __init__(
+        self,
+        project_path: Path,
+        coder: str,
+        *,
+        transcript: str | None = None,
+        first_suggestions: FirstSuggestions | None = None,
+    ) -> None:
         super().__init__()
         self.project_path = project_path
         self.coder = coder
@@ -38,6 +46,7 @@ class QualcodeApp(App[None]):
         self.seen_event = self.project.last_event_id()
         self._pending_meta: dict[str, str] = {}
         self._suggestion_services: list[SuggestionService] = []
+        self._first_suggestions = first_suggestions  # for the first coder's first list only
         self.sub_title = f"{project_path.name} · {coder}"
 
     def on_mount(self) -> None:
@@ -92,7 +101,11 @@ class QualcodeApp(App[None]):
         """The current coder's suggestions (a new model when the coder is switched)."""
         services = self._suggestion_services
         if not services or services[-1].coder != self.coder:
-            services.append(SuggestionService(self.project_path, self.coder))
+            first, self._first_suggestions = self._first_suggestions, None
+            if first is not None and first.coder != self.coder:
+                first.close()
+                first = None
+            services.append(SuggestionService(self.project_path, self.coder, first))
         return services[-1]
 
     def note_own_change(self) -> None:
@@ -160,6 +173,8 @@ class QualcodeApp(App[None]):
         self.project.close()
         for service in self._suggestion_services:
             service.close()
+        if self._first_suggestions is not None:  # never asked: no coding screen was opened
+            self._first_suggestions.close()
 
     # -- navigation -------------------------------------------------------------------------------
 

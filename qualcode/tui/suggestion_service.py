@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from qualcode.project import Project
 
 if TYPE_CHECKING:
     from qualcode.suggest.session import Suggester
+    from qualcode.tui.first_suggestions import FirstSuggestions
 
 MIN_SCORE = 0.2  # what the panel and the preview can show; the inline marks start at INLINE_SCORE
 INLINE_SCORE = 0.5
@@ -50,16 +52,21 @@ class SuggestionService:
     Args:
         path: The project file (opened again here, with a connection of its own).
         coder: Whose codings and decisions the model learns from.
+        first: A forked process preparing the first list (see :mod:`qualcode.tui.first_suggestions`).
     """
 
-    def __init__(self, path: Path, coder: str) -> None:
+    def __init__(self, path: Path, coder: str, first: FirstSuggestions | None = None) -> None:
         self.path = path
         self.coder = coder
         self._project: Project | None = None
         self._lock = threading.Lock()  # one retrain at a time; listing may run beside it
+        self._first = first
+        self._closed = False
 
     def _suggester(self) -> Suggester:
         with self._lock:
+            if self._closed:  # a worker still running as the workbench quits: do not open it again
+                raise RuntimeError("the suggestions were closed with the workbench")
             if self._project is None:
                 self._project = Project.open(self.path)
             return self._project.suggester(self.coder)
@@ -68,8 +75,32 @@ class SuggestionService:
         """Whether the coder's codings or decisions changed since the model was trained."""
         return self._suggester().stale()
 
+    def warm(self) -> None:
+        """Load spaCy and build the codebook's rules, so the first list (and training) need not."""
+        self._suggester().current(wait=False)
+
+    def _warm_quietly(self) -> None:
+        with suppress(Exception):
+            self.warm()
+
     def batch(self, transcript: str) -> SuggestionBatch:
-        """The suggestions for a transcript from the model as it is now (never waits for training)."""
+        """The suggestions for a transcript from the model as it is now (never waits for training).
+
+        The first call takes the list from the forked process when there is one, and warms this
+        process meanwhile for what follows.
+        """
+        first = self._first
+        if first is not None:
+            # Meanwhile load spaCy here (quietly: the same failure is reported by what runs next).
+            warming = threading.Thread(target=self._warm_quietly, name="qualcode-warm")
+            warming.start()
+            prepared = first.batch(transcript)
+            self._first = None
+            if prepared is not None:
+                return prepared
+            if self._closed:  # the workbench has quit meanwhile: nothing more to work out
+                return SuggestionBatch(transcript, (), False, 0)
+            warming.join()
         suggester = self._suggester()
         found = suggester.suggestions(transcript, min_score=MIN_SCORE, per_unit=None, wait=False)
         model = suggester.model
@@ -118,6 +149,9 @@ class SuggestionService:
 
     def close(self) -> None:
         """Close the connection, unless a retrain still holds it (quitting must not wait for one)."""
+        self._closed = True
+        if self._first is not None:
+            self._first.close()
         if not self._lock.acquire(timeout=0.5):
             return
         try:
