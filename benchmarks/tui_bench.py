@@ -166,13 +166,12 @@ def main() -> None:
                 f" (goal <= 1 s); first suggestions in its panel {suggested:.2f} s from the process start,"
                 f" {suggested - terminal:.2f} s after the transcript was on screen (goal <= 2 s)"
             )
+        paint_median = statistics.median(t for t, _ in starts)
+        first_median = statistics.median(s for _, s in starts)
+        after_median = statistics.median(s - t for t, s in starts)
         print(
-            "medians: first paint {:.2f} s, first suggestions {:.2f} s from the start, {:.2f} s after the "
-            "paint".format(
-                statistics.median(t for t, _ in starts),
-                statistics.median(s for _, s in starts),
-                statistics.median(s - t for t, s in starts),
-            )
+            f"medians: first paint {paint_median:.2f} s, first suggestions {first_median:.2f} s from the "
+            f"start, {after_median:.2f} s after the paint"
         )
         paint, switch, moves, codes, harness = asyncio.run(
             in_process(project_path, f"T{args.transcripts - 1:04d}", args.keys)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -279,8 +279,9 @@ class Project:
                 )  # fmt: skip
         return results
 
-    def transcripts(self) -> list[TranscriptSummary]:
-        return self.repo.transcript_summaries()
+    def transcripts(self, names: Collection[str] | None = None) -> list[TranscriptSummary]:
+        """Summaries of every transcript (or only of those named), by name."""
+        return self.repo.transcript_summaries(names)
 
     def transcript(self, name: str) -> Transcript:
         return self.repo.transcript(name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +35,7 @@ from qualcode.store import schema as t
 from qualcode.store.engine import WRITE_OPTION
 from qualcode.store.history import REDO, UNDO, UNDOABLE, RowImages, apply_images, pending
 
+MAX_NAMES_IN_QUERY = 900  # more names than this are filtered after reading (SQLite caps bound values)
 _LIST_FIELDS = ("include", "exclude", "examples", "keywords", "patterns")
 
 
@@ -285,7 +286,8 @@ class Repository:
         with self.read() as conn:
             return list(conn.execute(select(t.transcripts.c.name).order_by(t.transcripts.c.name)).scalars())
 
-    def transcript_summaries(self) -> list[TranscriptSummary]:
+    def transcript_summaries(self, names: Collection[str] | None = None) -> list[TranscriptSummary]:
+        """Every transcript's summary, or only those named (reading every text costs time on large projects)."""
         tr = t.transcripts
         turn_count = select(func.count()).where(t.turns.c.transcript_id == tr.c.id).scalar_subquery()
         seg_count = select(func.count()).where(t.segments.c.transcript_id == tr.c.id).scalar_subquery()
@@ -304,6 +306,9 @@ class Repository:
             .outerjoin(t.cases, tr.c.case_id == t.cases.c.id)
             .order_by(tr.c.name)
         )
+        wanted = None if names is None else set(names)
+        if wanted is not None and len(wanted) <= MAX_NAMES_IN_QUERY:
+            query = query.where(tr.c.name.in_(sorted(wanted)))
         with self.read() as conn:
             return [
                 TranscriptSummary(
@@ -318,6 +323,7 @@ class Repository:
                     codings=r.codings,
                 )
                 for r in conn.execute(query)
+                if wanted is None or r.name in wanted
             ]
 
     def coders_with_codings(self) -> list[str]:

@@ -8,7 +8,7 @@ can keep asking for suggestions (from the old model) while it runs.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -49,7 +49,7 @@ class ProjectData(Protocol):
     """What the suggester reads from a project (``qualcode.project.Project`` provides all of it)."""
 
     def codebook(self) -> Codebook: ...
-    def transcripts(self) -> list[TranscriptSummary]: ...
+    def transcripts(self, names: Collection[str] | None = None) -> list[TranscriptSummary]: ...
     def transcript(self, name: str) -> Transcript: ...
     def segments(self, name: str) -> list[Segment]: ...
     def cases(self) -> list[Case]: ...
@@ -165,7 +165,7 @@ class Suggester:
         source, counts of characters, words, turns and segments) changed: its text and segments never
         change under the same name unless it is deleted and another imported, which changes the summary.
         """
-        summaries = {t.name: t for t in self.data.transcripts()}
+        summaries = {t.name: t for t in self.data.transcripts(names)}
         roles = {case.name: _role(case.attributes) for case in self.data.cases()}
         prints = {name: _fingerprint(summaries[name], roles) if name in summaries else None for name in names}
         with self._lock:

@@ -93,3 +93,12 @@ def test_codings_filter_by_attribute(project: Project, tiny_dir: Path) -> None:
     ]
     assert project.codings(attributes=(("role", "Clinician"), ("site", "Site A"))) == []
     assert project.codings(CodingFilter(attributes=(("role", "Psychiatrist"),))) == []
+
+
+def test_summaries_of_named_transcripts_only(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    everything = {t.name: t for t in project.transcripts()}
+    assert project.transcripts(["beta", "no-such-name"]) == [everything["beta"]]
+    assert project.transcripts([]) == []
+    # Past the cap on bound values the names are filtered after reading: the same answer.
+    monkeypatch.setattr("qualcode.store.repository.MAX_NAMES_IN_QUERY", 1)
+    assert project.transcripts(["beta", "alpha"]) == [everything["alpha"], everything["beta"]]
