@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from qualcode.model import Codebook, Suggestion, SuggestionSource, UncertainSegment
 from qualcode.suggest.features import (
-    SHAPE_NAMES,
     Featurizer,
     RawFeatures,
     fit_featurizer,
@@ -349,7 +348,7 @@ class TrainedModel:
             elif col < layout["context"][1]:
                 label = f"speaker {unit.speaker}" if unit.speaker else ""
             elif col < layout["shape"][1]:
-                label = SHAPE_NAMES[col - layout["shape"][0]]
+                label = self.featurizer.shape_names[col - layout["shape"][0]]
                 label = "" if label == "its length" else label
             elif col < layout["rules"][1]:
                 label = ""  # the rule is named on its own
@@ -448,16 +447,18 @@ def train_model(
     index = {c.casefold(): k for k, c in enumerate(codes)}
     n = len(raw)
     label_sets = [{index[c.casefold()] for c in s if c.casefold() in index} for s in labels]
-    featurizer = fit_featurizer(raw, knowledge.examples, knowledge.example_codes, codes)
-    matrix, words, rules, _similarity = featurizer.transform(raw)
-    y = np.zeros((n, len(codes)), dtype=np.int8)
-    for i, s in enumerate(label_sets):
-        y[i, list(s)] = 1
     coded = [s for s in label_sets if s]
     # Exclusive categories (one of a few codes per unit, as in utterance labelling schemes): the best code
     # then competes with "no code". A thematic codebook whose codes happen not to overlap is not that.
     used = {next(iter(s)) for s in coded if len(s) == 1}
     exclusive = bool(coded) and all(len(s) == 1 for s in coded) and 2 <= len(used) <= MAX_EXCLUSIVE
+    featurizer = fit_featurizer(
+        raw, knowledge.examples, knowledge.example_codes, codes, length_bands=exclusive and use_model
+    )
+    matrix, words, rules, _similarity = featurizer.transform(raw)
+    y = np.zeros((n, len(codes)), dtype=np.int8)
+    for i, s in enumerate(label_sets):
+        y[i, list(s)] = 1
     label_names = list(codes)
     if exclusive and len(coded) < n:
         y = np.column_stack([y, np.array([0 if s else 1 for s in label_sets], dtype=np.int8)])

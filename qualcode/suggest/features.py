@@ -7,7 +7,8 @@ Blocks, each fitted on the coder's labelled units:
 - next turn: its words and bigrams (how the other speaker takes it: "yeah, exactly" after a reflection),
   TF-IDF, full weight;
 - context: speaker, previous speaker, the participant's role (one-hot);
-- shape: ends with "?", has a "?", length, how much of the unit echoes the previous turn;
+- shape: ends with "?", has a "?", length, how much of the unit echoes the previous turn; for exclusive
+  schemes (one code per unit, such as utterance types) also the length in bands;
 - codebook: per code, whether a keyword or pattern matched, and the similarity to its example quotes.
 
 Hashing into a fixed space lets a transcript's raw counts be cached and reused across retrains; fitting
@@ -40,6 +41,12 @@ SHAPE_NAMES = (
     "echoes the previous turn",
     "shares words with the previous turn",
 )
+# Length in bands (tokens): whether a unit is a back-channel, a short question or a long explanation is
+# not a straight line in its length. Used for exclusive schemes only (see docs/benchmarks.md).
+LENGTH_BANDS = ((1, 2), (3, 5), (6, 12), (13, 25), (26, 1 << 30))
+BAND_NAMES = tuple(
+    f"is {lo}-{hi} words" if hi < 1 << 30 else f"is over {lo - 1} words" for lo, hi in LENGTH_BANDS
+)
 
 
 @dataclass(slots=True)
@@ -50,7 +57,7 @@ class RawFeatures:
     words: csr_matrix  # n x N_BUCKETS counts
     previous: csr_matrix  # n x N_BUCKETS binary
     following: csr_matrix  # n x N_BUCKETS counts (unigrams and bigrams of the next turn)
-    shape: np.ndarray  # n x len(SHAPE_NAMES)
+    shape: np.ndarray  # n x (len(SHAPE_NAMES) + len(BAND_NAMES))
 
     def __len__(self) -> int:
         return len(self.units)
@@ -163,6 +170,7 @@ def raw_features(units: Sequence[Unit]) -> RawFeatures:
             np.log1p(lengths) * LENGTH_SCALE,
             shared / (unique_content + 1.0),
             (shared > 0).astype(np.float32),
+            *[((lengths >= lo) & (lengths <= hi)).astype(np.float32) for lo, hi in LENGTH_BANDS],
         ]
     ).astype(np.float32)
     return RawFeatures(units, words, previous, following, shape)
@@ -271,6 +279,7 @@ class Featurizer:
     """
 
     codes: tuple[str, ...]
+    shape_names: tuple[str, ...]
     words: _Block
     previous: _Block
     following: _Block
@@ -287,7 +296,7 @@ class Featurizer:
             ("previous", self.previous.size),
             ("following", self.following.size),
             ("context", len(self.context)),
-            ("shape", len(SHAPE_NAMES)),
+            ("shape", len(self.shape_names)),
             ("rules", len(self.codes)),
             ("examples", len(self.codes)),
         ]
@@ -353,7 +362,7 @@ class Featurizer:
                 previous,
                 following,
                 context,
-                csr_matrix(raw.shape),
+                csr_matrix(raw.shape[:, : len(self.shape_names)]),
                 csr_matrix(rules),
                 csr_matrix(similarity),
             ],
@@ -397,9 +406,17 @@ def _normalised(matrix: np.ndarray) -> np.ndarray:
 
 
 def fit_featurizer(
-    train: RawFeatures, examples: RawFeatures, example_codes: Sequence[int], codes: Sequence[str]
+    train: RawFeatures,
+    examples: RawFeatures,
+    example_codes: Sequence[int],
+    codes: Sequence[str],
+    *,
+    length_bands: bool = False,
 ) -> Featurizer:
-    """Fit the blocks on the labelled units plus the codebook's example quotes."""
+    """Fit the blocks on the labelled units plus the codebook's example quotes.
+
+    ``length_bands`` adds the length in bands to the shape block (for exclusive schemes).
+    """
     import numpy as np
     from scipy.sparse import vstack
 
@@ -416,6 +433,7 @@ def fit_featurizer(
         example_vectors = _normalised(np.array([u.vector for u in examples.units], dtype=np.float32))
     return Featurizer(
         tuple(codes),
+        SHAPE_NAMES + BAND_NAMES if length_bands else SHAPE_NAMES,
         words,
         previous,
         following,

@@ -189,3 +189,44 @@ def test_a_transcript_read_before_is_loaded_again_only_when_its_summary_changed(
     project.import_transcripts([tmp_path / "alpha.txt"])
     [fresh] = suggester.read(["alpha"], knowledge)
     assert [u.text for u in units_of(fresh, "segment")] == ["Anything else?", "No."]
+
+
+def test_length_bands_are_features_of_exclusive_schemes_only() -> None:
+    from qualcode.suggest.engine import Knowledge, train_model
+    from qualcode.suggest.features import BAND_NAMES, SHAPE_NAMES
+    from qualcode.suggest.nlp import suggestion_reader
+    from qualcode.suggest.units import read_transcripts
+
+    codebook = Codebook((Code("Question"), Code("Statement")))
+    knowledge = Knowledge.build(codebook, suggestion_reader(None))
+    reads = read_transcripts(
+        [_source("a", TEXT_A), _source("b", TEXT_B)],
+        knowledge.reader.nlp,
+        knowledge.rules,
+        lemmas=False,
+        vectors=False,
+    )
+    units = [u for r in reads for u in units_of(r, "segment")]
+    raw = raw_features(units)
+    # Tokens, punctuation other than "?" and "!" left out: "I do n't know" 4, "Do n't you think so ?" 6,
+    # "It 's not a real staff member is it ?" 10, "So you felt you were n't part of the team" 10,
+    # "Yeah I 'm not" 4, "Not at all !" 4: one band each.
+    bands = raw.shape[:, len(SHAPE_NAMES) :]
+    assert BAND_NAMES == (
+        "is 1-2 words",
+        "is 3-5 words",
+        "is 6-12 words",
+        "is 13-25 words",
+        "is over 25 words",
+    )
+    assert [int(row.argmax()) for row in bands] == [1, 2, 2, 2, 1, 1] and bands.sum(axis=1).tolist() == [
+        1.0
+    ] * 6
+    one_each = [{"Statement"}, {"Question"}, {"Question"}, {"Statement"}, {"Statement"}, {"Statement"}]
+    exclusive = train_model(knowledge, raw, one_each)
+    assert exclusive.exclusive and exclusive.featurizer.shape_names == SHAPE_NAMES + BAND_NAMES
+    overlapping = [{"Statement", "Question"}, *one_each[1:]]
+    thematic = train_model(knowledge, raw, overlapping)
+    assert not thematic.exclusive and thematic.featurizer.shape_names == SHAPE_NAMES
+    layout = thematic.featurizer.layout
+    assert layout["shape"][1] - layout["shape"][0] == len(SHAPE_NAMES)
