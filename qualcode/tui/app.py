@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -47,6 +48,8 @@ class QualcodeApp(App[None]):
         self._pending_meta: dict[str, str] = {}
         self._suggestion_services: list[SuggestionService] = []
         self._first_suggestions = first_suggestions  # for the first coder's first list only
+        self._services_lock = threading.Lock()  # workers ask for the service; quitting closes them all
+        self._closing = False
         self.sub_title = f"{project_path.name} · {coder}"
 
     def on_mount(self) -> None:
@@ -99,14 +102,17 @@ class QualcodeApp(App[None]):
     @property
     def suggestion_service(self) -> SuggestionService:
         """The current coder's suggestions (a new model when the coder is switched)."""
-        services = self._suggestion_services
-        if not services or services[-1].coder != self.coder:
-            first, self._first_suggestions = self._first_suggestions, None
-            if first is not None and first.coder != self.coder:
-                first.close()
-                first = None
-            services.append(SuggestionService(self.project_path, self.coder, first))
-        return services[-1]
+        with self._services_lock:
+            services = self._suggestion_services
+            if not services or services[-1].coder != self.coder:
+                first, self._first_suggestions = self._first_suggestions, None
+                if first is not None and first.coder != self.coder:
+                    first.close()
+                    first = None
+                services.append(SuggestionService(self.project_path, self.coder, first))
+                if self._closing:  # asked for by a worker as the workbench quits: it does nothing
+                    services[-1].close()
+            return services[-1]
 
     def note_own_change(self) -> None:
         """Record that the latest events are ours, so polling does not report them as another's."""
@@ -170,11 +176,17 @@ class QualcodeApp(App[None]):
 
     def on_unmount(self) -> None:
         self._flush_meta()
-        self.project.close()
-        for service in self._suggestion_services:
+        with self._services_lock:
+            self._closing = True
+            services, first = list(self._suggestion_services), self._first_suggestions
+            self._first_suggestions = None
+        # The other connections to the project close first, so that this one is the last and folds the
+        # write-ahead log back into the project file (a copy of the file alone then has all the work).
+        for service in services:
             service.close()
-        if self._first_suggestions is not None:  # never asked: no coding screen was opened
-            self._first_suggestions.close()
+        if first is not None:  # never asked: no coding screen was opened
+            first.close()
+        self.project.close()
 
     # -- navigation -------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import threading
 from contextlib import suppress
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,8 +31,11 @@ IDLE_SECONDS = 120.0  # the forked process gives up when no transcript is opened
 WAIT_SECONDS = 20.0  # the workbench works the list out itself when the answer takes longer
 
 
-def _serve(connection: Connection, path: Path, coder: str) -> None:
+def _serve(connection: Connection, workbench_end: Connection, path: Path, coder: str) -> None:
     """In the forked process: get ready, answer one request, exit."""
+    # The copy of the workbench's end would keep the pipe open after the workbench is gone (killed, say),
+    # and this process would wait out IDLE_SECONDS holding the project open.
+    workbench_end.close()
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # the terminal belongs to the workbench; warnings must not draw on it
         os.dup2(devnull, fd)
@@ -72,13 +75,13 @@ class FirstSuggestions:
     @classmethod
     def start(cls, path: Path, coder: str) -> FirstSuggestions | None:
         """Fork the process, or return None where forking is not safe or not possible."""
-        if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        if "fork" not in multiprocessing.get_all_start_methods() or _threads() > 1:
             return None
         context = multiprocessing.get_context("fork")
         ours, theirs = context.Pipe()
         # daemon: never keeps the workbench from exiting (multiprocessing ends it at exit)
         process = context.Process(
-            target=_serve, args=(theirs, path, coder), name="qualcode-first-suggestions", daemon=True
+            target=_serve, args=(theirs, ours, path, coder), name="qualcode-first-suggestions", daemon=True
         )
         try:
             process.start()
@@ -99,10 +102,12 @@ class FirstSuggestions:
                 return None
             self._asking = True
         connection = self._connection
+        answered = False
         try:
             connection.send(transcript)
             if connection.poll(timeout):
                 found: SuggestionBatch | None = connection.recv()
+                answered = True
                 if found is not None and found.transcript == transcript:
                     return found
         except (EOFError, OSError):  # ended before it answered
@@ -110,7 +115,7 @@ class FirstSuggestions:
         finally:
             with self._lock:
                 self._asking, self._ended = False, True
-            self._end()
+            self._end(answered)
         return None
 
     def close(self) -> None:
@@ -120,12 +125,32 @@ class FirstSuggestions:
                 return
             if self._asking:  # ending the process wakes batch(), which closes the pipe itself
                 self._process.terminate()
+                self._wait_for_exit()
                 return
             self._ended = True
-        self._end()
+        self._end(answered=False)
 
-    def _end(self) -> None:
+    def _end(self, answered: bool) -> None:
+        # After its answer the process closes its project connection and exits by itself; otherwise it is
+        # ended. Either way it is gone before this returns, so the workbench's own connection is the last
+        # to close and folds the write-ahead log back into the project file.
+        if answered:
+            self._process.join(timeout=0.5)
         if self._process.is_alive():
             self._process.terminate()
+            self._wait_for_exit()
         self._process.join(timeout=1)
         self._connection.close()
+
+    def _wait_for_exit(self) -> None:
+        if not wait([self._process.sentinel], timeout=1):
+            self._process.kill()  # a stopped process ignores SIGTERM until it is continued
+            wait([self._process.sentinel], timeout=1)
+
+
+def _threads() -> int:
+    """Threads in this process, the interpreter's and native ones (a maths library's, say), where known."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()

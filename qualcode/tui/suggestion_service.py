@@ -138,6 +138,8 @@ class SuggestionService:
                     break
                 if isinstance(step, RetrainProgress):
                     report(Progress(step.stage, step.done, step.total))
+            if self._closed:  # the workbench quit meanwhile and could not close the connection: do it now
+                self._close_project()
 
     def next_uncertain(self, transcript: str) -> UncertainSegment | None:
         """Where an answer teaches the model most: in this transcript first, then anywhere."""
@@ -153,10 +155,13 @@ class SuggestionService:
         if self._first is not None:
             self._first.close()
         if not self._lock.acquire(timeout=0.5):
-            return
+            return  # the retrain closes it when it stops
         try:
-            if self._project is not None:
-                self._project.close()
-                self._project = None
+            self._close_project()
         finally:
             self._lock.release()
+
+    def _close_project(self) -> None:
+        if self._project is not None:
+            self._project.close()
+            self._project = None

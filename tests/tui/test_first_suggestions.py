@@ -72,3 +72,26 @@ def test_the_project_is_not_changed_by_the_forked_process(project_path: Path) ->
     before = project_path.read_bytes()
     _run(project_path, "ana", "alpha")
     assert project_path.read_bytes() == before
+
+
+def test_no_fork_while_a_thread_the_interpreter_does_not_track_runs(project_path: Path) -> None:
+    """Threads started outside `threading` (as a maths library's are) also make forking unsafe."""
+    script = textwrap.dedent(
+        """
+        import _thread, sys, threading, time
+        from pathlib import Path
+        from qualcode.tui.first_suggestions import FirstSuggestions
+
+        _thread.start_new_thread(time.sleep, (30,))
+        time.sleep(0.2)
+        print(threading.active_count(), FirstSuggestions.start(Path(sys.argv[1]), "ana"))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(project_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.split() == ["1", "None"]
