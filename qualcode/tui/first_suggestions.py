@@ -9,7 +9,8 @@ workbench's own model is loaded and trained as before; this only brings its firs
 
 It is an optimisation only: where ``fork`` is not available, when threads are already running (a fork
 would copy their locks), or when the forked process fails or is slow, the workbench works the list out
-itself. The forked process never writes to the terminal or to the project.
+itself. The forked process never writes to the terminal, and to the project only what opening it writes
+(an older schema is upgraded in one locked transaction by whichever process opens it first).
 """
 
 from __future__ import annotations
