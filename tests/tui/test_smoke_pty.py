@@ -17,16 +17,22 @@ import pytest
 from qualcode.project import Project
 
 
-def _workbench(project_path: Path, width: int) -> pexpect.spawn:
-    """`qualcode open` on the tiny project's "alpha", as ana, in a pseudo-terminal 30 lines high."""
+def _terminal(project_path: Path, program: str, args: list[str], width: int) -> pexpect.spawn:
+    """``program args`` in a pseudo-terminal 30 lines high, with a minimal environment."""
     return pexpect.spawn(
-        sys.executable,
-        ["-m", "qualcode", "open", str(project_path), "--coder", "ana", "--transcript", "alpha"],
+        program,
+        args,
         dimensions=(30, width),
         env={"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "HOME": str(project_path.parent)},
         encoding="utf-8",
         timeout=60,
     )
+
+
+def _workbench(project_path: Path, width: int) -> pexpect.spawn:
+    """`qualcode open` on the tiny project's "alpha", as ana."""
+    args = ["-m", "qualcode", "open", str(project_path), "--coder", "ana", "--transcript", "alpha"]
+    return _terminal(project_path, sys.executable, args, width)
 
 
 def test_code_a_segment_in_a_real_terminal(project_path: Path) -> None:
@@ -81,14 +87,11 @@ def _children(pid: int) -> list[int]:
 
 def _workbench_on_project_screen(project_path: Path) -> pexpect.spawn:
     """`qualcode open` as ben, who has no place to go back to: the project screen, no transcript open."""
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "qualcode", "open", str(project_path), "--coder", "ben"],
-        dimensions=(30, 110),
-        env={"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "HOME": str(project_path.parent)},
-        encoding="utf-8",
-        timeout=60,
-    )
+    return _terminal(project_path, sys.executable, _open_as_ben(project_path), 110)
+
+
+def _open_as_ben(project_path: Path) -> list[str]:
+    return ["-m", "qualcode", "open", str(project_path), "--coder", "ben"]
 
 
 def _state(pid: int) -> str:
@@ -129,15 +132,8 @@ def test_the_forked_process_ends_with_a_killed_workbench(project_path: Path) -> 
     A shell stays in front (as in a terminal session) so that the terminal does not hang up on the
     process group, which would end the forked process anyway.
     """
-    command = shlex.join([sys.executable, "-m", "qualcode", "open", str(project_path), "--coder", "ben"])
-    shell = pexpect.spawn(
-        "bash",
-        ["-c", f"{command}; sleep 60"],
-        dimensions=(30, 110),
-        env={"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "HOME": str(project_path.parent)},
-        encoding="utf-8",
-        timeout=60,
-    )
+    command = shlex.join([sys.executable, *_open_as_ben(project_path)])
+    shell = _terminal(project_path, "bash", ["-c", f"{command}; sleep 60"], 110)
     try:
         shell.expect("Transcripts")
         [workbench] = _children(shell.pid)
