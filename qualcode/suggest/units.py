@@ -68,6 +68,10 @@ class Unit:
     content: np.ndarray  # bool: not a stop word, not punctuation
     previous: np.ndarray  # content-word hashes of the previous turn
     following: np.ndarray  # all word hashes of the next turn (how the other speaker takes it)
+    # Content-word hashes of the whole turn a segment is part of: thematic coders code passages, so a
+    # short "Yeah, it was." is coded for what the turn around it says. Empty for a one-segment turn and
+    # for a whole-turn unit (its own words already say it).
+    own_turn: np.ndarray
     hits: tuple[RuleHit, ...]
     vector: np.ndarray | None = None
 
@@ -196,9 +200,11 @@ def units_of(read: ReadTranscript, granularity: Granularity) -> list[Unit]:
                     role=role,
                     previous=previous,
                     following=following,
+                    own_turn=empty,
                 )
             )
             continue
+        own_turn = said[turn_index] if len(members) > 1 else empty
         for n in members:
             seg = src.segments[n]
             span = seg.span
@@ -217,6 +223,7 @@ def units_of(read: ReadTranscript, granularity: Granularity) -> list[Unit]:
                     read.content[n],
                     previous,
                     following,
+                    own_turn,
                     read.hits[n],
                     None if read.vectors is None else read.vectors[n],
                 )

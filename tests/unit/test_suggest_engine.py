@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -243,3 +244,48 @@ def test_with_a_trained_pipeline_keywords_also_match_inflections() -> None:
         ("othering", "lemma"),
         ("line manager", "lemma"),
     }
+
+
+def test_a_short_sentence_is_suggested_for_what_its_turn_says(tmp_path: Path) -> None:
+    # The coder codes passages: "Yeah." is coded Othered when the turn around it is about being left out,
+    # and not when it is about lunch. Its own words and the turns before and after are the same either way.
+    rng = np.random.default_rng(0)
+    files = []
+    for n in range(8):
+        lines = []
+        for _ in range(6):
+            about = "The team left me out of the meetings again." if rng.random() < 0.5 else PLAIN[0]
+            lines += ["Interviewer: What was that like?", f"Participant: {about} Yeah. Anyway, that was it."]
+        files.append(tmp_path / f"p{n}.txt")
+        files[-1].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("name: C\ncodes:\n  - name: Othered\n", encoding="utf-8")
+    (tmp_path / "fresh.txt").write_text(
+        "Interviewer: What was that like?\nParticipant: Nobody on the team told me about the meetings. Yeah. "
+        "Anyway, that was it.\nInterviewer: What was that like?\nParticipant: I had lunch at twelve. Yeah. "
+        "Anyway, that was it.\nInterviewer: What was that like?\n",
+        encoding="utf-8",
+    )
+    with Project.init(tmp_path / "p.qualcode") as project:
+        project.import_codebook(tmp_path / "c.yaml", "setup")
+        project.import_transcripts(files, coder="setup")
+        for summary in project.transcripts():
+            text = project.transcript(summary.name).text
+            segments = project.segments(summary.name)
+            for seg, after in pairwise(segments):
+                if "team" in seg.span.of(text):
+                    project.code(
+                        summary.name, "Othered", coder="gold", start=seg.span.start, end=after.span.end
+                    )
+        project.import_transcripts([tmp_path / "fresh.txt"])
+        suggester = project.suggester("gold")
+        suggester.retrain()
+        assert suggester.granularity == "segment"
+        yeah = [
+            s
+            for s in project.suggestions("fresh", "gold", min_score=0.0, per_segment=None)
+            if s.text == "Yeah." and s.code == "Othered"
+        ]
+        assert len(yeah) == 2
+        after_team, after_lunch = sorted(yeah, key=lambda s: s.span.start)
+        assert after_team.score > 0.5 > after_lunch.score
+        assert "the rest of the turn" in after_team.reason

@@ -64,9 +64,13 @@ def test_segments_get_their_tokens_content_words_and_turn_context() -> None:
     assert [reader.nlp.vocab.strings[int(t)] for t in units[2].previous] == ["know", "think"]
     assert [reader.nlp.vocab.strings[int(t)] for t in units[0].following] == words[2]
     assert units[1].previous is units[0].previous and len(units[2].following) == 0
+    # Both segments of Ana's turn see the turn's content words; Ben's one-segment turn needs no such context.
+    assert [reader.nlp.vocab.strings[int(t)] for t in units[0].own_turn] == ["know", "think"]
+    assert units[1].own_turn is units[0].own_turn and len(units[2].own_turn) == 0
     assert (units[0].speaker, units[2].speaker, units[2].previous_speaker) == ("Ana", "Ben", "Ana")
     [turn0, turn1] = units_of(read, "turn")
     assert [reader.nlp.vocab.strings[int(t)] for t in turn0.tokens] == words[0] + words[1]
+    assert len(turn0.own_turn) == 0
     assert turn1.text == "Ben: It's not a real staff member, is it?"
 
 
@@ -131,7 +135,7 @@ def test_features_of_a_batch_split_per_transcript_equal_those_of_each_transcript
     batch = split_raw(raw_features([u for p in parts for u in p]), [len(p) for p in parts])
     for units, raw in zip(parts, batch, strict=True):
         alone = raw_features(units)
-        for name in ("words", "previous", "following"):
+        for name in ("words", "previous", "following", "own_turn"):
             a, b = getattr(raw, name), getattr(alone, name)
             assert (a != b).nnz == 0 and a.has_canonical_format and b.has_canonical_format
         assert np.array_equal(raw.shape, alone.shape)
