@@ -166,7 +166,13 @@ async def test_an_invalid_score_accepts_nothing(project_path: Path) -> None:
         await pilot.press("ctrl+a", "backspace", "backspace", "backspace", *"1.5", "enter")
         dialog = app.screen
         assert isinstance(dialog, AcceptAllDialog) and dialog.chosen == []
-        assert "a number from 0 to 1" in str(dialog.query_one("#accept-summary").render())
+        assert "a number from 0.2, the lowest score suggestions are listed from, to 1" in str(
+            dialog.query_one("#accept-summary").render()
+        )
+        # Below the panel's floor the dialog would accept only what it listed, not what was asked for.
+        await pilot.press("backspace", "backspace", "backspace", *"0.1", "enter")
+        assert app.screen is dialog and dialog.chosen == []
+        assert "from 0.2," in str(dialog.query_one("#accept-summary").render())
         await pilot.press("escape")
         assert isinstance(app.screen, CodingScreen)
     with Project.open(project_path) as project:

@@ -36,6 +36,8 @@ class AcceptAllDialog(ModalScreen[list[Suggestion] | None]):
         code: The code to start with.
         everywhere: Works out the suggestions of every transcript, asking its argument whether to
             stop early (run in a thread worker here).
+        floor: The lowest score the suggestions were listed from: a lower minimum would promise
+            suggestions the dialog never saw, so it is refused.
     """
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
@@ -47,6 +49,7 @@ class AcceptAllDialog(ModalScreen[list[Suggestion] | None]):
         codes: list[str],
         code: str | None = None,
         everywhere: Callable[[Callable[[], bool]], list[Suggestion]] | None = None,
+        floor: float = 0.0,
     ) -> None:
         super().__init__()
         self.transcript = transcript
@@ -56,6 +59,7 @@ class AcceptAllDialog(ModalScreen[list[Suggestion] | None]):
         self.code = code if code in codes else (suggestions[0].code if suggestions else codes[0])
         self.threshold = DEFAULT_THRESHOLD
         self.everywhere = everywhere
+        self.floor = floor
         self.scope = "here"
         self.loading = False
         self.chosen: list[Suggestion] = []
@@ -122,8 +126,9 @@ class AcceptAllDialog(ModalScreen[list[Suggestion] | None]):
         preview = self.query_one("#accept-preview", OptionList)
         preview.clear_options()
         self.chosen = []
-        if not 0.0 <= self.threshold <= 1.0:
-            summary.update(Text("The minimum score is a number from 0 to 1, like 0.8", style="bold red"))
+        if not self.floor <= self.threshold <= 1.0:
+            low = f"{self.floor:g}, the lowest score suggestions are listed from," if self.floor else "0"
+            summary.update(Text(f"The minimum score is a number from {low} to 1, like 0.8", style="bold red"))
             return
         if self.loading:
             summary.update("Reading every transcript…")

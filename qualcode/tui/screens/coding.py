@@ -38,7 +38,7 @@ from qualcode.tui.modals.code_picker import CodePicker
 from qualcode.tui.modals.memo_editor import MemoEditor
 from qualcode.tui.modals.search import SearchDialog
 from qualcode.tui.selection import Selection
-from qualcode.tui.suggestion_service import INLINE_SCORE, Progress, SuggestionBatch
+from qualcode.tui.suggestion_service import INLINE_SCORE, MIN_SCORE, Progress, SuggestionBatch
 from qualcode.tui.widgets.codebook_panel import (
     CodeDetail,
     CodeList,
@@ -559,6 +559,7 @@ class CodingScreen(Screen[None]):
             codes,
             first or self.focus_code,
             everywhere=self.qapp.suggestion_service.everywhere,
+            floor=MIN_SCORE,
         )
         self.app.push_screen(dialog, accept)
 
