@@ -548,6 +548,9 @@ class Repository:
             tx.images.capture("codes", [source_id, target_id, *children])
             tx.images.capture("codings", _coding_ids(conn, source_id))
             tx.images.capture("memos", _memo_ids(conn, MemoTarget.CODE, source))
+            # A decision on the source (a rejection of it there) says nothing about the target: the decisions
+            # go with the source (ON DELETE CASCADE), captured so undo brings them back.
+            tx.images.capture("suggestion_decisions", _decision_ids(conn, source_id))
             moved, dropped = _move_codings(conn, source_id, target_id, None)
             removed = _load_code_row(conn, source_id)
             if _is_below(conn, target_id, source_id):
@@ -616,6 +619,8 @@ class Repository:
                 )
             tx.images.capture("codes", [code_id])
             tx.images.capture("codings", _coding_ids(conn, code_id))
+            # The code's remembered decisions go with it (ON DELETE CASCADE); captured so undo brings them back.
+            tx.images.capture("suggestion_decisions", _decision_ids(conn, code_id))
             conn.execute(delete(t.codings).where(t.codings.c.code_id == code_id))
             removed = _load_code_row(conn, code_id)
             conn.execute(delete(t.codes).where(t.codes.c.id == code_id))
@@ -995,6 +1000,11 @@ def _memo_ids(conn: Connection, target: MemoTarget, name: str) -> list[int]:
 
 def _coding_ids(conn: Connection, code_id: int) -> list[int]:
     return list(conn.execute(select(t.codings.c.id).where(t.codings.c.code_id == code_id)).scalars())
+
+
+def _decision_ids(conn: Connection, code_id: int) -> list[int]:
+    query = select(t.suggestion_decisions.c.id).where(t.suggestion_decisions.c.code_id == code_id)
+    return list(conn.execute(query).scalars())
 
 
 def _insert_id(conn: Connection, statement: Any) -> int:

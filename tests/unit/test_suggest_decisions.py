@@ -100,10 +100,25 @@ def test_accept_refuses_what_cannot_be_a_coding(
     assert project.suggestion_decisions() == []
 
 
-def test_deleting_a_code_drops_its_decisions(project: Project) -> None:
+def test_deleting_a_code_drops_its_decisions_and_undo_brings_them_back(project: Project) -> None:
     project.reject_suggestion(_suggestion(code="Hope"), "ana")
+    project.reject_suggestion(_suggestion(code="Othered"), "ana")
+    before = project.suggestion_decisions()
     project.delete_code("Hope", "ana")
+    assert [d.code for d in project.suggestion_decisions()] == ["Othered"]
+    project.undo("ana")
+    assert project.suggestion_decisions() == before
+    project.redo("ana")
+    assert [d.code for d in project.suggestion_decisions()] == ["Othered"]
+
+
+def test_merging_a_code_drops_its_decisions_and_undo_brings_them_back(project: Project) -> None:
+    project.reject_suggestion(_suggestion(code="Hope"), "ana")
+    before = project.suggestion_decisions()
+    project.merge_codes("Hope", "Othered", "ana")
     assert project.suggestion_decisions() == []
+    project.undo("ana")
+    assert project.suggestion_decisions() == before
 
 
 def test_accept_all_of_a_code_is_one_action(project: Project) -> None:
