@@ -93,6 +93,7 @@ def apply_images(conn: Connection, images: dict[str, Any], which: str) -> None:
     """
     wanted = {name: {r["id"]: r for r in images[name][which]} for name in images}
     verb = "undo" if which == "before" else "redo"
+    _check_untouched_since(conn, images, "after" if which == "before" else "before", verb)
     if conn.dialect.name == "sqlite":
         # Rows point at each other (codings at codes, codes at parents): check references at commit.
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
@@ -114,6 +115,36 @@ def apply_images(conn: Connection, images: dict[str, Any], which: str) -> None:
             f"cannot {verb} this: the codes or codings it touched have changed since",
             "make the change by hand instead",
         ) from exc
+
+
+def _check_untouched_since(conn: Connection, images: dict[str, Any], now: str, verb: str) -> None:
+    """Refuse when the rows the action touched are no longer as it left them (``now``: that image).
+
+    Another coder may have changed such a row since, or (in SQLite, which reuses the id of the newest row
+    once it is deleted) a new row of someone else's may carry the id of one the action deleted. Writing
+    the images back would overwrite that work. Removing a code also removes the suggestion decisions on
+    it (ON DELETE CASCADE), so decisions made on it since, which the images do not hold, block it too.
+    """
+    conflict = ConflictError(
+        f"cannot {verb} this: what it changed has been changed since (by another coder or action)",
+        "make the change by hand instead",
+    )
+    for name, image in images.items():
+        expected = {r["id"]: r for r in image[now]}
+        if image["ids"] and any(
+            _jsonable(row) != expected.get(row["id"]) for row in _rows(conn, name, image["ids"])
+        ):
+            raise conflict
+    if "codes" in images:
+        codes = images["codes"]
+        removed = set(codes["ids"]) - {r["id"] for r in codes["before" if now == "after" else "after"]}
+        known = set(images.get("suggestion_decisions", {}).get("ids", ()))
+        decisions = t.suggestion_decisions
+        if removed and any(
+            i not in known
+            for i in conn.execute(select(decisions.c.id).where(decisions.c.code_id.in_(removed))).scalars()
+        ):
+            raise conflict
 
 
 def _upsert(conn: Connection, tbl: Any, name: str, rows: list[dict[str, Any]]) -> None:

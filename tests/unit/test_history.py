@@ -94,3 +94,67 @@ def test_undoing_a_new_code_that_others_have_used_is_refused_whole(project: Proj
         project.undo("ana")
     assert [c.code for c in project.codings()] == ["Fresh"]
     assert project.codebook().get("Fresh") is not None
+
+
+def _reject(project: Project, code: str, span: tuple[int, int], coder: str) -> None:
+    from qualcode.model import Span, Suggestion, SuggestionSource
+
+    found = Suggestion("alpha", Span(*span), code, 0.8, SuggestionSource.RULE, "matched")
+    project.reject_suggestion(found, coder)
+
+
+def _decisions(project: Project) -> list[tuple[int, str, str]]:
+    return [(d.id, d.coder, d.code) for d in project.suggestion_decisions()]
+
+
+def test_undo_never_overwrites_a_row_that_took_a_deleted_rows_id(project: Project) -> None:
+    # SQLite gives the next row the id of the newest one once that is deleted: bo's coding gets the id of
+    # ana's, which her delete removed. Writing ana's coding back under that id would overwrite bo's.
+    project.code("alpha", "Hope", coder="ana", start=63, end=87)
+    project.delete_code("Hope", "ana", with_codings=True)
+    project.code("alpha", "Othered", coder="bo", start=88, end=120)
+    before = [(c.id, c.code, c.coder) for c in project.codings()]
+    with pytest.raises(ConflictError, match="cannot undo this: what it changed has been changed since"):
+        project.undo("ana")
+    assert [(c.id, c.code, c.coder) for c in project.codings()] == before
+    assert project.codebook().get("Hope") is None
+
+
+def test_the_same_for_a_suggestion_decision(project: Project) -> None:
+    _reject(project, "Hope", (63, 87), "ana")
+    project.delete_code("Hope", "ana")
+    _reject(project, "Othered", (88, 120), "bo")
+    before = _decisions(project)
+    with pytest.raises(ConflictError, match="cannot undo this"):
+        project.undo("ana")
+    assert _decisions(project) == before
+
+
+def test_redoing_a_delete_keeps_decisions_others_made_on_the_restored_code(project: Project) -> None:
+    _reject(project, "Hope", (63, 87), "ana")
+    project.delete_code("Hope", "ana")
+    project.undo("ana")
+    _reject(project, "Hope", (88, 120), "bo")
+    before = _decisions(project)
+    with pytest.raises(ConflictError, match="cannot redo this"):
+        project.redo("ana")
+    assert _decisions(project) == before and project.codebook().get("Hope") is not None
+
+
+def test_undoing_a_new_code_keeps_decisions_others_made_on_it(project: Project) -> None:
+    project.add_code("Fresh", coder="ana")
+    _reject(project, "Fresh", (13, 31), "bo")
+    with pytest.raises(ConflictError, match="cannot undo this"):
+        project.undo("ana")
+    assert [d[1:] for d in _decisions(project)] == [("bo", "Fresh")]
+    # Once bo takes back his decision, ana's undo goes through.
+    project.undo("bo")
+    assert project.undo("ana") is not None and project.codebook().get("Fresh") is None
+
+
+def test_undo_refuses_when_another_coder_changed_the_same_row(project: Project) -> None:
+    project.add_code("Fresh", coder="ana")
+    project.update_code("Fresh", coder="bo", definition="Something new")
+    with pytest.raises(ConflictError, match="cannot undo this"):
+        project.undo("ana")
+    assert project.codebook().get("Fresh") is not None

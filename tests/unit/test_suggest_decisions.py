@@ -119,6 +119,8 @@ def test_merging_a_code_drops_its_decisions_and_undo_brings_them_back(project: P
     assert project.suggestion_decisions() == []
     project.undo("ana")
     assert project.suggestion_decisions() == before
+    project.redo("ana")
+    assert project.suggestion_decisions() == [] and project.codebook().get("Hope") is None
 
 
 def test_accept_all_of_a_code_is_one_action(project: Project) -> None:
