@@ -71,7 +71,9 @@ class AcceptAllDialog(ModalScreen[list[Suggestion] | None]):
                 yield Select(
                     [(c, c) for c in self.codes], value=self.code, allow_blank=False, id="accept-code"
                 )
-                yield Input(str(self.threshold), placeholder="minimum score, 0-1", id="accept-threshold")
+                yield Input(
+                    str(self.threshold), placeholder=f"minimum score, {self.floor:g}-1", id="accept-threshold"
+                )
             scopes = [(f"in {self.transcript}", "here")]
             if self.everywhere is not None:
                 scopes.append(("in every transcript", "all"))
