@@ -345,8 +345,8 @@ class TrainedModel:
                 label = "what was said before"
             elif col < layout["following"][1]:
                 label = "what was said next"
-            elif col < layout["own_turn"][1]:
-                label = "the rest of the turn"
+            elif col < layout["passage"][1]:
+                label = "the passage around it"
             elif col < layout["context"][1]:
                 label = f"speaker {unit.speaker}" if unit.speaker else ""
             elif col < layout["shape"][1]:

@@ -6,8 +6,8 @@ Blocks, each fitted on the coder's labelled units:
 - previous turn: the content words of the turn before (what the speaker is answering), TF-IDF, half weight;
 - next turn: its words and bigrams (how the other speaker takes it: "yeah, exactly" after a reflection),
   TF-IDF, full weight;
-- own turn: for a segment of a longer turn, the content words of the whole turn (thematic codes mark
-  passages, not sentences), TF-IDF, half weight;
+- passage: for a segment of a longer turn, the content words of the passage around it (its turn, or up to
+  five segments either side; thematic codes mark passages, not sentences), TF-IDF, half weight;
 - context: speaker, previous speaker, the participant's role (one-hot);
 - shape: ends with "?", has a "?", length, how much of the unit echoes the previous turn; for exclusive
   schemes (one code per unit, such as utterance types) also the length in bands;
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 N_BUCKETS = 1 << 20
 _MIX = 0x9E3779B97F4A7C15  # odd 64-bit constant (golden ratio) mixing two token ids into a bigram id
 PREVIOUS_WEIGHT = 0.5
-OWN_TURN_WEIGHT = 0.5  # as the previous turn's: context, not the unit's own words
+PASSAGE_WEIGHT = 0.5  # as the previous turn's: context, not the unit's own words
 FOLLOWING_WEIGHT = 1.0
 LENGTH_SCALE = 1.0
 OPENING = 2  # the first tokens of a unit also count as "opening" features (0: off)
@@ -60,7 +60,7 @@ class RawFeatures:
     words: csr_matrix  # n x N_BUCKETS counts
     previous: csr_matrix  # n x N_BUCKETS binary
     following: csr_matrix  # n x N_BUCKETS counts (unigrams and bigrams of the next turn)
-    own_turn: csr_matrix  # n x N_BUCKETS binary (content words of the segment's whole turn)
+    passage: csr_matrix  # n x N_BUCKETS binary (content words of the passage around the segment)
     shape: np.ndarray  # n x (len(SHAPE_NAMES) + len(BAND_NAMES))
 
     def __len__(self) -> int:
@@ -75,7 +75,7 @@ class RawFeatures:
             self.words[rows],
             self.previous[rows],
             self.following[rows],
-            self.own_turn[rows],
+            self.passage[rows],
             self.shape[rows],
         )
 
@@ -178,8 +178,8 @@ def raw_features(units: Sequence[Unit]) -> RawFeatures:
             *[((lengths >= lo) & (lengths <= hi)).astype(np.float32) for lo, hi in LENGTH_BANDS],
         ]
     ).astype(np.float32)
-    own_turn = _shared_rows([u.own_turn for u in units], bigrams=False, binary=True)
-    return RawFeatures(units, words, previous, following, own_turn, shape)
+    passage = _shared_rows([u.passage for u in units], bigrams=False, binary=True)
+    return RawFeatures(units, words, previous, following, passage, shape)
 
 
 _BUCKET_BITS = N_BUCKETS.bit_length() - 1
@@ -197,7 +197,7 @@ def split_raw(raw: RawFeatures, sizes: Sequence[int]) -> list[RawFeatures]:
                 raw.words[start:end],
                 raw.previous[start:end],
                 raw.following[start:end],
-                raw.own_turn[start:end],
+                raw.passage[start:end],
                 raw.shape[start:end],
             )
         )
@@ -219,7 +219,7 @@ def stack_raw(parts: Sequence[RawFeatures]) -> RawFeatures:
         vstack([p.words for p in parts], format="csr"),
         vstack([p.previous for p in parts], format="csr"),
         vstack([p.following for p in parts], format="csr"),
-        vstack([p.own_turn for p in parts], format="csr"),
+        vstack([p.passage for p in parts], format="csr"),
         np.vstack([p.shape for p in parts]),
     )
 
@@ -281,7 +281,7 @@ class Featurizer:
         words: The fitted words block.
         previous: The fitted previous-turn block.
         following: The fitted next-turn block.
-        own_turn: The fitted block of the segment's whole turn.
+        passage: The fitted block of the passage around a segment.
         context: Context token -> column.
         examples: The example quotes' word vectors (L2-normalised TF-IDF), one row per quote.
         example_codes: Column (code) of each example quote.
@@ -293,7 +293,7 @@ class Featurizer:
     words: _Block
     previous: _Block
     following: _Block
-    own_turn: _Block
+    passage: _Block
     context: dict[str, int]
     examples: csr_matrix
     example_codes: np.ndarray
@@ -306,7 +306,7 @@ class Featurizer:
             ("words", self.words.size),
             ("previous", self.previous.size),
             ("following", self.following.size),
-            ("own_turn", self.own_turn.size),
+            ("passage", self.passage.size),
             ("context", len(self.context)),
             ("shape", len(self.shape_names)),
             ("rules", len(self.codes)),
@@ -336,7 +336,7 @@ class Featurizer:
         words = self.word_vectors(raw)
         previous = self.previous.transform(raw.previous, PREVIOUS_WEIGHT)
         following = self.following.transform(raw.following, FOLLOWING_WEIGHT)
-        own_turn = self.own_turn.transform(raw.own_turn, OWN_TURN_WEIGHT)
+        passage = self.passage.transform(raw.passage, PASSAGE_WEIGHT)
         code_index = {code: k for k, code in enumerate(self.codes)}
         # Units share a few (speaker, previous speaker, role) combinations: their columns are looked up once.
         combinations: dict[tuple[str, str, str], list[int]] = {}
@@ -374,7 +374,7 @@ class Featurizer:
                 words,
                 previous,
                 following,
-                own_turn,
+                passage,
                 context,
                 csr_matrix(raw.shape[:, : len(self.shape_names)]),
                 csr_matrix(rules),
@@ -438,7 +438,7 @@ def fit_featurizer(
     words = _Block.fit(both, sublinear=True)
     previous = _Block.fit(train.previous, sublinear=False)
     following = _Block.fit(train.following, sublinear=True)
-    own_turn = _Block.fit(train.own_turn, sublinear=False)
+    passage = _Block.fit(train.passage, sublinear=False)
     context: dict[str, int] = {}
     for unit in train.units:
         for token in context_tokens(unit):
@@ -452,7 +452,7 @@ def fit_featurizer(
         words,
         previous,
         following,
-        own_turn,
+        passage,
         context,
         words.transform(examples.words),
         np.asarray(example_codes, dtype=np.int64),

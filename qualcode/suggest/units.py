@@ -22,6 +22,9 @@ Granularity = Literal["segment", "turn"]
 # A coding labels a unit when it covers at least this share of the shorter of the two.
 LABEL_OVERLAP = 0.5
 KEPT_PUNCT = ("?", "!")
+# Segments either side that make up a segment's passage in a long turn. Five, set before measuring: the
+# answers coders mark in PDPilot and EPITOME are shorter (3.5 sentences on average), so they are whole.
+PASSAGE_REACH = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +71,11 @@ class Unit:
     content: np.ndarray  # bool: not a stop word, not punctuation
     previous: np.ndarray  # content-word hashes of the previous turn
     following: np.ndarray  # all word hashes of the next turn (how the other speaker takes it)
-    # Content-word hashes of the whole turn a segment is part of: thematic coders code passages, so a
-    # short "Yeah, it was." is coded for what the turn around it says. Empty for a one-segment turn and
-    # for a whole-turn unit (its own words already say it).
-    own_turn: np.ndarray
+    # Content-word hashes of the passage around a segment: its turn, or in a turn of more than
+    # 2 x PASSAGE_REACH + 1 segments the segments up to PASSAGE_REACH either side. Thematic coders code
+    # passages, so a short "Yeah, it was." is coded for what is said around it. Empty for a one-segment
+    # turn and for a whole-turn unit (its own words already say it).
+    passage: np.ndarray
     hits: tuple[RuleHit, ...]
     vector: np.ndarray | None = None
 
@@ -200,12 +204,12 @@ def units_of(read: ReadTranscript, granularity: Granularity) -> list[Unit]:
                     role=role,
                     previous=previous,
                     following=following,
-                    own_turn=empty,
+                    passage=empty,
                 )
             )
             continue
-        own_turn = said[turn_index] if len(members) > 1 else empty
-        for n in members:
+        passages = _passages(read, members, said[turn_index])
+        for n, passage in zip(members, passages, strict=True):
             seg = src.segments[n]
             span = seg.span
             units.append(
@@ -223,13 +227,34 @@ def units_of(read: ReadTranscript, granularity: Granularity) -> list[Unit]:
                     read.content[n],
                     previous,
                     following,
-                    own_turn,
+                    passage,
                     read.hits[n],
                     None if read.vectors is None else read.vectors[n],
                 )
             )
     read._units[granularity] = units
     return units
+
+
+def _passages(read: ReadTranscript, members: list[int], said: Any) -> list[Any]:
+    """Per segment of a turn, the content words of the passage around it (see ``Unit.passage``).
+
+    A turn of up to 2 x PASSAGE_REACH + 1 segments is one passage, shared by its segments; in a longer
+    one (a monologue, field notes) each segment gets its own window, so the cost stays linear in the
+    turn's length. Each is a view into the turn's content words, not a copy.
+    """
+    import numpy as np
+
+    if len(members) == 1:
+        return [np.zeros(0, dtype=np.uint64)]
+    if len(members) <= 2 * PASSAGE_REACH + 1:
+        return [said] * len(members)
+    counts = np.fromiter((int(read.content[n].sum()) for n in members), dtype=np.int64, count=len(members))
+    ends = np.concatenate([[0], np.cumsum(counts)]).tolist()
+    last = len(members)
+    return [
+        said[ends[max(0, k - PASSAGE_REACH)] : ends[min(last, k + PASSAGE_REACH + 1)]] for k in range(last)
+    ]
 
 
 def _speaker(turns: dict[int, Turn], index: int | None) -> str:

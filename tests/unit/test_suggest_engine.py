@@ -288,4 +288,4 @@ def test_a_short_sentence_is_suggested_for_what_its_turn_says(tmp_path: Path) ->
         assert len(yeah) == 2
         after_team, after_lunch = sorted(yeah, key=lambda s: s.span.start)
         assert after_team.score > 0.5 > after_lunch.score
-        assert "the rest of the turn" in after_team.reason
+        assert "the passage around it" in after_team.reason

@@ -10,7 +10,7 @@ import pytest
 from qualcode.model import Code, Codebook, Segment, Span, Turn
 from qualcode.project import Project
 from qualcode.suggest.features import raw_features, split_raw, word_columns, word_label
-from qualcode.suggest.units import SourceText, units_of
+from qualcode.suggest.units import SourceText, Unit, units_of
 
 TEXT_A = "Ana: I don't know. Don't you think so?\nBen: It's not a real staff member, is it?\n"
 TEXT_B = "Ana: So you felt you weren't part of the team.\nBen: Yeah, I'm not. Not at all!\n"
@@ -65,13 +65,42 @@ def test_segments_get_their_tokens_content_words_and_turn_context() -> None:
     assert [reader.nlp.vocab.strings[int(t)] for t in units[0].following] == words[2]
     assert units[1].previous is units[0].previous and len(units[2].following) == 0
     # Both segments of Ana's turn see the turn's content words; Ben's one-segment turn needs no such context.
-    assert [reader.nlp.vocab.strings[int(t)] for t in units[0].own_turn] == ["know", "think"]
-    assert units[1].own_turn is units[0].own_turn and len(units[2].own_turn) == 0
+    assert [reader.nlp.vocab.strings[int(t)] for t in units[0].passage] == ["know", "think"]
+    assert units[1].passage is units[0].passage and len(units[2].passage) == 0
     assert (units[0].speaker, units[2].speaker, units[2].previous_speaker) == ("Ana", "Ben", "Ana")
     [turn0, turn1] = units_of(read, "turn")
     assert [reader.nlp.vocab.strings[int(t)] for t in turn0.tokens] == words[0] + words[1]
-    assert len(turn0.own_turn) == 0
+    assert len(turn0.passage) == 0
     assert turn1.text == "Ben: It's not a real staff member, is it?"
+
+
+def _blank_units(name: str, text: str) -> list[Unit]:
+    from qualcode.suggest.nlp import suggestion_reader
+    from qualcode.suggest.rules import CodebookRules
+    from qualcode.suggest.units import read_transcripts
+
+    nlp = suggestion_reader(None).nlp
+    [read] = read_transcripts(
+        [_source(name, text)], nlp, CodebookRules(Codebook(()), nlp), lemmas=False, vectors=False
+    )
+    return units_of(read, "segment")
+
+
+def test_in_a_long_turn_a_segments_passage_is_the_segments_either_side() -> None:
+    from qualcode.suggest.nlp import suggestion_reader
+    from qualcode.suggest.units import PASSAGE_REACH
+
+    strings = suggestion_reader(None).nlp.vocab.strings
+    words = [f"word{n}" for n in range(2 * PASSAGE_REACH + 4)]
+    said = " ".join(f"{w.capitalize()}." for w in words)
+    units = _blank_units("long", f"Ana: {said}\nBen: Yes.\n")
+    passages = [[strings[int(t)] for t in u.passage] for u in units[: len(words)]]
+    assert passages[0] == words[: PASSAGE_REACH + 1]
+    assert passages[PASSAGE_REACH + 2] == words[2 : 2 * PASSAGE_REACH + 3]
+    assert passages[-1] == words[-PASSAGE_REACH - 1 :]
+    # A turn that fits in one passage shares it; a one-sentence turn has none.
+    first, second, ben = _blank_units("short", "Ana: Word0. Word1.\nBen: Yes.\n")
+    assert first.passage is second.passage and len(first.passage) == 2 and len(ben.passage) == 0
 
 
 def test_anchored_patterns_find_what_the_matcher_finds_and_skip_windows_without_their_words() -> None:
@@ -135,7 +164,7 @@ def test_features_of_a_batch_split_per_transcript_equal_those_of_each_transcript
     batch = split_raw(raw_features([u for p in parts for u in p]), [len(p) for p in parts])
     for units, raw in zip(parts, batch, strict=True):
         alone = raw_features(units)
-        for name in ("words", "previous", "following", "own_turn"):
+        for name in ("words", "previous", "following", "passage"):
             a, b = getattr(raw, name), getattr(alone, name)
             assert (a != b).nnz == 0 and a.has_canonical_format and b.has_canonical_format
         assert np.array_equal(raw.shape, alone.shape)
