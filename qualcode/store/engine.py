@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -90,7 +91,9 @@ def _is_sqlite_file(path: Path) -> bool:
     if path.stat().st_size == 0:
         return False
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # immutable: no lock and no -shm file, so a project in a read-only folder is still recognised (only
+        # the header and the schema are read here; the real connection locks as usual).
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     except sqlite3.Error:
         return False
     try:
@@ -100,6 +103,26 @@ def _is_sqlite_file(path: Path) -> bool:
     finally:
         connection.close()
     return True
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _read_only(path: Path) -> ProjectFileError:
+    return ProjectFileError(
+        f"{path}: the project file or its folder is read-only",
+        "make both writable, or copy the project to a folder you can write to (SQLite keeps its lock and "
+        "log files beside it)",
+    )
+
+
+def read_only_error(path: Path, exc: BaseException) -> ProjectFileError | None:
+    """The clear error for a write that SQLite refused because the project is read-only, else None."""
+    text = str(getattr(exc, "orig", exc)).casefold()
+    if "readonly" in text or "read-only" in text or not _writable(path):
+        return _read_only(path)
+    return None
 
 
 def create_project_store(path: Path) -> Engine:
@@ -160,6 +183,8 @@ def open_project_store(path: Path) -> Engine:
     try:
         app_id, tables, current = _probe(path)
     except sqlite3.Error as exc:
+        if not _writable(path):
+            raise _read_only(path) from exc
         raise ProjectFileError(
             f"{path}: cannot be read as a project ({exc.args[0]})",
             "the file may be damaged; restore it from a backup",

@@ -7,10 +7,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, bindparam, case, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from qualcode.errors import ConflictError, NotFoundError
 from qualcode.model import (
@@ -32,7 +33,7 @@ from qualcode.model import (
 )
 from qualcode.model.codebook import ordered
 from qualcode.store import schema as t
-from qualcode.store.engine import WRITE_OPTION
+from qualcode.store.engine import WRITE_OPTION, read_only_error
 from qualcode.store.history import REDO, UNDO, UNDOABLE, RowImages, apply_images, pending
 
 MAX_NAMES_IN_QUERY = 900  # more names than this are filtered after reading (SQLite caps bound values)
@@ -115,10 +116,21 @@ class Repository:
 
     @contextmanager
     def write(self, coder: str | None) -> Iterator[_Tx]:
-        """One user action: everything inside commits together, durably, or not at all."""
-        with self._writer.begin() as conn:
-            coder_id = _coder_id(conn, coder) if coder else None
-            yield _Tx(conn, coder_id, RowImages(conn))
+        """One user action: everything inside commits together, durably, or not at all.
+
+        Raises:
+            ProjectFileError: when SQLite refuses the write because the project file or folder is read-only.
+        """
+        try:
+            with self._writer.begin() as conn:
+                coder_id = _coder_id(conn, coder) if coder else None
+                yield _Tx(conn, coder_id, RowImages(conn))
+        except OperationalError as exc:
+            database = self.engine.url.database
+            error = read_only_error(Path(database), exc) if database else None
+            if error is None:
+                raise
+            raise error from exc
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -199,3 +199,25 @@ def test_opening_a_project_twice_in_one_process_keeps_the_first_connections_lock
         assert (project_path.parent / (project_path.name + "-wal")).exists()
         workbench.code("alpha", "Hope", coder="ana", start=88, end=125)
         assert _codings_seen_by_another_process(project_path) == 2
+
+
+def test_a_write_sqlite_refuses_as_read_only_is_one_clear_error(tiny_template: Path, tmp_path: Path) -> None:
+    from sqlalchemy import event
+
+    path = tmp_path / "p.qualcode"
+    shutil.copyfile(tiny_template, path)
+    with Project.open(path) as project:
+        engine = project.repo.engine
+
+        @event.listens_for(engine, "connect")
+        def _read_only(connection: sqlite3.Connection, _record: object) -> None:
+            # What SQLite says for a file it may not write ("attempt to write a readonly database").
+            connection.execute("PRAGMA query_only = ON")
+
+        engine.dispose()
+        with pytest.raises(
+            ProjectFileError, match=r"p\.qualcode: the project file or its folder is read-only"
+        ):
+            project.code("alpha", "Hope", coder="ana", start=13, end=31)
+    with Project.open(path) as project:
+        assert project.codings() == []
