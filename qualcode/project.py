@@ -896,6 +896,7 @@ class Project:
         first; the workbench instead runs :meth:`iter_retrain_suggestions` in a worker after each change.
         """
         self._known_transcript(transcript)
+        self._known_codes(codes)
         suggester = self.suggester(coder)
         if retrain and suggester.stale():
             suggester.retrain()
@@ -914,7 +915,14 @@ class Project:
     ) -> list[Suggestion]:
         """Suggestions for several transcripts (all when None); options as for :meth:`suggestions`."""
         names = list(transcripts) if transcripts else self.repo.transcript_names()
+        for name in names:
+            self._known_transcript(name)
+        self._known_codes(options.get("codes"))
         return [s for name in names for s in self.suggestions(name, coder, **options)]
+
+    def has_worked(self, coder: str) -> bool:
+        """Whether the coder has codings or suggestion decisions here (what the suggestions learn from)."""
+        return coder in self.repo.coders_with_codings() or bool(self.suggestion_decisions(coder=coder))
 
     def accept_suggestion(self, suggestion: Suggestion, coder: str) -> Coding:
         """Store the suggestion as the coder's coding (origin ``suggestion``), durably, and remember it."""
@@ -991,6 +999,16 @@ class Project:
                 report = step
         assert report is not None
         return report
+
+    def _known_codes(self, names: Sequence[str] | None) -> None:
+        if not names:
+            return
+        codebook = self.codebook()
+        for name in names:
+            if codebook.get(name) is None:
+                raise NotFoundError(
+                    f"no code named {name!r}", "list the codes with: qualcode codebook show PROJECT"
+                )
 
     def _known_transcript(self, name: str) -> None:
         if name not in self.repo.transcript_names():

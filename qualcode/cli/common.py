@@ -51,6 +51,34 @@ class Group(click.Group):
             fail(exc)
 
 
+class Score(click.FloatRange):
+    """A score from 0 to 1; NaN, which passes a plain range check, is refused."""
+
+    name = "score"
+
+    def __init__(self) -> None:
+        super().__init__(0, 1)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:  # NaN
+            self.fail("is not a number from 0 to 1", param, ctx)
+        return number
+
+
+def check_output(output: Path | None) -> None:
+    """Refuse a bad output file before any work: a missing folder, or a database (the project itself)."""
+    if output is None:
+        return
+    from qualcode.errors import InputError
+    from qualcode.formats.exports import refuse_to_replace_a_database
+
+    folder = output.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise InputError(f"{output}: cannot be written (no such folder, or not writable)", "check the path")
+    refuse_to_replace_a_database(output)
+
+
 project_argument = click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
 coder_option = click.option(
     "--coder",

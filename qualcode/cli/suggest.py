@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from qualcode.cli.common import CODER_ENV, _default_coder, cli, emit, opened, project_argument
+from qualcode.cli.common import (
+    CODER_ENV,
+    Score,
+    _default_coder,
+    check_output,
+    cli,
+    emit,
+    opened,
+    project_argument,
+)
 
 FORMATS = click.Choice(["table", "csv", "json"])
 
@@ -38,7 +48,7 @@ def _steps(value: str) -> tuple[int, ...]:
 )
 @click.option(
     "--min-score",
-    type=click.FloatRange(0, 1),
+    type=Score(),
     default=0.5,
     show_default=True,
     help="Leave out suggestions scored lower.",
@@ -76,6 +86,7 @@ def suggest(
     Each row has a calibrated score, its source (rule, example or model) and the reason. Suggestions
     are never stored: accept them in the workbench, or code them with `qualcode code`.
     """
+    check_output(output)
     with opened(project) as proj:
         note = proj.suggester(coder).note
         if note:
@@ -105,6 +116,12 @@ def suggest(
             min_score=min_score,
             per_segment=per_segment,
         )
+        if not proj.has_worked(coder):
+            click.echo(
+                f"qualcode: note: {coder!r} has no codings or decisions in this project; the suggestions "
+                "come from the codebook alone (check --coder)",
+                err=True,
+            )
         header = ["transcript", "start", "end", "text", "code", "score", "source", "reason"]
         rows = [
             [s.transcript, s.span.start, s.span.end, s.text, s.code, s.score, s.source.value, s.reason]
@@ -146,7 +163,7 @@ def suggest(
 )
 @click.option(
     "--threshold",
-    type=click.FloatRange(0, 1),
+    type=Score(),
     default=0.5,
     show_default=True,
     help="Score at which a suggestion counts as applied (codes that are not exclusive).",
@@ -179,8 +196,12 @@ def evaluate(
 
     from qualcode.suggest.evaluate import EvaluationProgress, EvaluationReport
 
-    if holdout <= 0:
-        raise click.BadParameter("must be above 0", param_hint="--holdout")
+    if not 0 < holdout < math.inf or (holdout >= 1 and holdout != int(holdout)):
+        raise click.BadParameter(
+            "give a number of transcripts (1, 2, ...) or a fraction above 0 and below 1",
+            param_hint="--holdout",
+        )
+    check_output(output)
     with opened(project) as proj:
         report: EvaluationReport | None = None
         # disable=None: a bar on a terminal, nothing when stderr is a file or a pipe.

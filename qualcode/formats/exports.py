@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import secrets
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from qualcode.errors import InputError
 from qualcode.formats import export_csv, export_docx, export_html, export_json, export_markdown, export_xlsx
+
+SQLITE_HEADER_BYTES = 100  # an SQLite database file is at least its 100-byte header
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -159,12 +162,38 @@ def write_export(document: Document, fmt: ExportFormat, path: Path) -> None:
     write_atomically(path, content.encode("utf-8") if isinstance(content, str) else content)
 
 
+def refuse_to_replace_a_database(path: Path) -> None:
+    """Refuse an output path that holds an SQLite database: ``-o study.qualcode`` would replace the project.
+
+    Asked of SQLite (read-only, immutable: no locks taken), never by reading the file with Python's own
+    functions: closing such a handle drops the POSIX locks this process holds on an open project.
+
+    Raises:
+        InputError: if ``path`` is an SQLite database.
+    """
+    if not path.is_file() or path.stat().st_size < SQLITE_HEADER_BYTES:
+        return
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        try:
+            connection.execute("PRAGMA schema_version").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return  # not a database: an earlier export, which may be replaced
+    raise InputError(
+        f"{path}: is a database (a qualcode project?); writing the output there would replace it",
+        "choose another output file",
+    )
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write a file so a crash leaves either the old file or the whole new one, never half.
 
     Raises:
-        InputError: if the folder is missing or not writable.
+        InputError: if the folder is missing or not writable, or ``path`` is a database (a project).
     """
+    refuse_to_replace_a_database(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         # 0o666 less the umask, as for any file the user writes.

@@ -175,8 +175,16 @@ def iter_evaluate(
             f"{gold_coder!r} coded {len(names)} transcript(s); the evaluation holds some out to test on",
             "code at least two transcripts (more for a useful curve)",
         )
+    if not 0 < holdout < math.inf:
+        raise InputError(
+            f"holdout {holdout} is not a count or a fraction", "give 1, 2, ... or a fraction like 0.2"
+        )
     n_hold = int(holdout) if holdout >= 1 else max(1, round(holdout * len(names)))
-    n_hold = min(n_hold, len(names) - 1)
+    if n_hold >= len(names):
+        raise InputError(
+            f"{gold_coder!r} coded {len(names)} transcripts; holding out {n_hold} leaves none to learn from",
+            f"hold out at most {len(names) - 1}",
+        )
     held = sorted(random.Random(seed).sample(names, n_hold))
     knowledge = Knowledge.build(data.codebook(), suggestion_reader(pipeline), sorted({c.code for c in gold}))
     yield EvaluationProgress("reading", 0, len(names))

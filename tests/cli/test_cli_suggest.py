@@ -83,3 +83,48 @@ def test_evaluate_usage_and_user_errors(qualcode: Any, project_path: Path) -> No
     nobody = qualcode("evaluate", project_path, "--gold-coder", "nobody")
     assert nobody.returncode == 1
     assert "qualcode: error: 'nobody' has no codings in this project" in nobody.stderr
+
+
+def test_bad_numbers_and_names_are_refused_before_any_work(qualcode: Any, project_path: Path) -> None:
+    with Project.open(project_path) as project:
+        for name in ("alpha", "beta"):
+            for seg in project.segments(name)[1::2]:
+                project.code(name, "Hope", coder="gold", start=seg.span.start, end=seg.span.end)
+    for option, value in (
+        ("--holdout", "nan"),
+        ("--holdout", "inf"),
+        ("--holdout", "1.5"),
+        ("--threshold", "nan"),
+    ):
+        result = qualcode("evaluate", project_path, "--gold-coder", "gold", option, value)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, (option, value, result.stderr)
+        assert f"Invalid value for {option}" in result.stderr.replace("'", "")
+    too_many = qualcode("evaluate", project_path, "--gold-coder", "gold", "--holdout", "2")
+    assert too_many.returncode == 1
+    assert too_many.stderr.splitlines() == [
+        "qualcode: error: 'gold' coded 2 transcripts; holding out 2 leaves none to learn from",
+        "  hint: hold out at most 1",
+    ]
+    nan_score = qualcode("suggest", project_path, "--min-score", "nan")
+    assert nan_score.returncode == 2 and "is not a number from 0 to 1" in nan_score.stderr
+    unknown = qualcode("suggest", project_path, "--code", "Nope", "--coder", "gold")
+    assert unknown.returncode == 1
+    assert unknown.stderr.startswith("qualcode: error: no code named 'Nope'")
+    newcomer = qualcode("suggest", project_path, "--coder", "anaa", "--min-score", "0.3")
+    assert newcomer.returncode == 0
+    assert "'anaa' has no codings or decisions in this project" in newcomer.stderr
+
+
+def test_output_over_the_project_file_is_refused_and_the_project_kept(
+    qualcode: Any, project_path: Path
+) -> None:
+    size = project_path.stat().st_size
+    for command in (("suggest",), ("codings",), ("evaluate", "--gold-coder", "nobody")):
+        result = qualcode(command[0], project_path, *command[1:], "--format", "csv", "-o", project_path)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.startswith(
+            f"qualcode: error: {project_path}: is a database (a qualcode project?)"
+        )
+    assert project_path.stat().st_size == size
+    with Project.open(project_path) as project:
+        assert [t.name for t in project.transcripts()] == ["alpha", "beta"]
