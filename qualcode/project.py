@@ -931,7 +931,11 @@ class Project:
         return SuggestionStore(self.repo).accept(suggestion, coder)
 
     def accept_suggestions(self, suggestions: Sequence[Suggestion], coder: str) -> list[Coding]:
-        """Accept several suggestions as one action (one transaction, one log entry): all or none."""
+        """Accept several suggestions as one action (one transaction, one log entry): all or none.
+
+        This is "accept all" after a preview: the decisions are recorded as bulk, so the learned model
+        takes them as examples of their code without counting the segments around them as read.
+        """
         from qualcode.store.suggestions import SuggestionStore
 
         return SuggestionStore(self.repo).accept_many(list(suggestions), coder)

@@ -66,6 +66,7 @@ class SuggestionDecision:
     decided_at: datetime
     score: float | None = None
     source: SuggestionSource | None = None
+    bulk: bool = False  # accepted by "accept all", from a preview, not segment by segment
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()
@@ -156,6 +157,8 @@ suggestion_decisions = Table(
     Column("score", Float),
     Column("source", String(20)),
     Column("decided_at", DateTime(timezone=True), nullable=False),
+    # An accept made by "accept all": the coder saw a preview, not the segments (migration 0003).
+    Column("bulk", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("transcript_id", "code_id", "coder_id", "start", "end"),
     Index("ix_suggestion_decisions_coder", "coder_id", "transcript_id"),
 )

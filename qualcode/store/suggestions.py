@@ -43,10 +43,15 @@ class SuggestionStore:
             NotFoundError: for an unknown transcript or code.
             ConflictError: for a group code, or a span past the end of the transcript.
         """
-        return self.accept_many([suggestion], coder)[0]
+        return self.accept_many([suggestion], coder, bulk=False)[0]
 
-    def accept_many(self, suggestions: list[Suggestion], coder: str) -> list[Coding]:
-        """Accept several suggestions as one action ("accept all of this code above 0.8"): all or none."""
+    def accept_many(self, suggestions: list[Suggestion], coder: str, *, bulk: bool = True) -> list[Coding]:
+        """Accept several suggestions as one action ("accept all of this code above 0.8"): all or none.
+
+        ``bulk`` records that the coder accepted them from a preview, without reading each segment: the
+        learned model then takes them as examples of their code, not as segments read (see
+        qualcode/suggest/session.py).
+        """
         with self.repo.write(coder) as tx:
             conn = tx.conn
             assert tx.coder_id is not None
@@ -79,7 +84,7 @@ class SuggestionStore:
                     coding_id = int(result.inserted_primary_key[0])
                     # The row image makes the accept undoable like any added coding (store/history.py).
                     tx.images.created("codings", coding_id)
-                _record(tx, tid, code_id, suggestion, Decision.ACCEPTED)
+                _record(tx, tid, code_id, suggestion, Decision.ACCEPTED, bulk=bulk)
                 coding = coding_by_id(conn, coding_id)
                 stored.append(coding)
                 if is_new:
@@ -191,7 +196,9 @@ def _place(conn: Connection, suggestion: Suggestion) -> tuple[int, int]:
     return tid, int(code.id)
 
 
-def _record(tx: _Tx, tid: int, code_id: int, suggestion: Suggestion, decision: Decision) -> int:
+def _record(
+    tx: _Tx, tid: int, code_id: int, suggestion: Suggestion, decision: Decision, *, bulk: bool = False
+) -> int:
     """Insert or overwrite the decision for this span, code and coder; returns its id.
 
     The decision's row images go into the event, so undoing an accept or a reject takes the
@@ -211,6 +218,7 @@ def _record(tx: _Tx, tid: int, code_id: int, suggestion: Suggestion, decision: D
         "score": float(suggestion.score),
         "source": suggestion.source.value,
         "decided_at": now(),
+        "bulk": bulk,
     }
     existing = conn.execute(select(sd.c.id).where(key)).scalar()
     if existing is not None:
@@ -244,6 +252,7 @@ def _decisions(conn: Connection, *where: Any) -> list[SuggestionDecision]:
             sd.c.score,
             sd.c.source,
             sd.c.decided_at,
+            sd.c.bulk,
             t.transcripts.c.name.label("transcript"),
             t.codes.c.name.label("code"),
             t.coders.c.name.label("coder"),
@@ -265,6 +274,7 @@ def _decisions(conn: Connection, *where: Any) -> list[SuggestionDecision]:
             decided_at=aware(r.decided_at),
             score=r.score,
             source=SuggestionSource(r.source) if r.source else None,
+            bulk=bool(r.bulk),
         )
         for r in conn.execute(query)
     ]

@@ -238,15 +238,24 @@ class Suggester:
         parts: list[RawFeatures] = []
         labels: list[set[str]] = []
         triples = [(c.transcript, c.span, c.code) for c in codings]
-        decided = [(d.transcript, d.span, d.code) for d in decisions]
+        # "Accept all" takes suggestions from a preview: those segments were not read, so they do not
+        # move the place the coder has read up to (else one accept all in every transcript would make
+        # every segment before it a negative example of every code).
+        previewed = {(d.transcript, d.span, d.code) for d in decisions if d.bulk}
+        read_there = [t for t in triples if t not in previewed]
+        decided = [(d.transcript, d.span, d.code) for d in decisions if not d.bulk]
         for read, (units, raw) in zip(reads, self._raws_of(reads, granularity), strict=True):
-            unit_labels = label_units(units, [t for t in triples if t[0] == read.source.name])
-            touched = label_units(units, [t for t in decided if t[0] == read.source.name])
-            seen = [i for i in range(len(units)) if unit_labels[i] or touched[i]]
-            if not seen:
+            name = read.source.name
+            unit_labels = label_units(units, [t for t in triples if t[0] == name])
+            coded = label_units(units, [t for t in read_there if t[0] == name])
+            touched = label_units(units, [t for t in decided if t[0] == name])
+            seen = [i for i in range(len(units)) if coded[i] or touched[i]]
+            # Everything up to the last place the coder coded or decided counts as read; past it, only
+            # the segments accepted from a preview, as examples of their codes.
+            read_up_to = max(seen) + 1 if seen else 0
+            rows = list(range(read_up_to)) + [i for i in range(read_up_to, len(units)) if unit_labels[i]]
+            if not rows:
                 continue
-            # Everything up to the last place the coder coded or decided counts as seen.
-            rows = list(range(max(seen) + 1))
             parts.append(raw.take(rows))
             labels.extend(unit_labels[i] for i in rows)
         yield RetrainProgress("training", 0, len(labels))

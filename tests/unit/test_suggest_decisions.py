@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,38 @@ def _suggestion(code: str = "Othered", span: Span = OUTSIDER, transcript: str = 
 def test_the_decisions_table_comes_from_migration_0002(project: Project) -> None:
     columns = {c["name"] for c in inspect(project.repo.engine).get_columns("suggestion_decisions")}
     assert {"transcript_id", "code_id", "coder_id", "start", "end", "decision", "score", "source"} <= columns
+
+
+def test_a_project_from_before_migration_0003_upgrades_and_its_older_events_still_undo(
+    project_path: Path,
+) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from qualcode.store.engine import WRITE_OPTION, _alembic_config
+
+    with Project.open(project_path) as project:
+        project.reject_suggestion(_suggestion(), "ana")
+        writer = project.repo.engine.execution_options(**{WRITE_OPTION: True})
+        with writer.begin() as conn:
+            command.downgrade(_alembic_config(conn), "0002")
+            # The reject as a qualcode before 0003 logged it: its row images have no "bulk".
+            [(event_id, payload)] = conn.execute(
+                text("SELECT id, payload FROM events WHERE action = 'suggestion.reject'")
+            ).all()
+            rows = json.loads(payload)
+            for image in rows["rows"]["suggestion_decisions"]["after"]:
+                del image["bulk"]
+            conn.execute(
+                text("UPDATE events SET payload = :p WHERE id = :i"), {"p": json.dumps(rows), "i": event_id}
+            )
+    with Project.open(project_path) as project:
+        columns = {c["name"] for c in inspect(project.repo.engine).get_columns("suggestion_decisions")}
+        assert "bulk" in columns
+        [decision] = project.suggestion_decisions("ana")
+        assert decision.decision is Decision.REJECTED and decision.bulk is False
+        assert project.undo("ana") is not None
+        assert project.suggestion_decisions("ana") == []
 
 
 def test_accept_stores_a_coding_with_origin_suggestion_and_logs_it(

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from test_suggest_synthetic import HOPE, OTHERED, PLAIN, QUESTIONS, build
 
-from qualcode.model import Span, SuggestionSource
+from qualcode.model import Span, Suggestion, SuggestionSource
 from qualcode.project import Project
 from qualcode.suggest.learn import Calibration
 from qualcode.suggest.units import label_units
@@ -289,3 +289,24 @@ def test_a_short_sentence_is_suggested_for_what_its_turn_says(tmp_path: Path) ->
         after_team, after_lunch = sorted(yeah, key=lambda s: s.span.start)
         assert after_team.score > 0.5 > after_lunch.score
         assert "the passage around it" in after_team.reason
+
+
+def test_accept_all_does_not_count_the_segments_before_it_as_read(synthetic: Project) -> None:
+    first = synthetic.segments("int00")[0]
+    synthetic.code("int00", "Question", coder="newcomer", start=first.span.start, end=first.span.end)
+    lasts = {name: synthetic.segments(name)[-1] for name in ("int01", "int02")}
+    chosen = [
+        Suggestion(name, seg.span, "Hope", 0.9, SuggestionSource.RULE, "matched 'hope'")
+        for name, seg in lasts.items()
+    ]
+    synthetic.accept_suggestions(chosen, "newcomer")
+    assert all(d.bulk for d in synthetic.suggestion_decisions(coder="newcomer"))
+    # The coder read one segment; the two accepted from the preview are examples of Hope, nothing more.
+    assert synthetic.suggester("newcomer").retrain().labelled == 3
+    # Accepted one by one, in the workbench, each says the coder has read up to there.
+    synthetic.undo("newcomer")
+    for found in chosen:
+        synthetic.accept_suggestion(found, "newcomer")
+    assert not any(d.bulk for d in synthetic.suggestion_decisions(coder="newcomer"))
+    read = 1 + sum(len(synthetic.segments(name)) for name in lasts)
+    assert synthetic.suggester("newcomer").retrain().labelled == read
