@@ -147,5 +147,5 @@ def _table(header: list[str], rows: list[list[Any]], max_width: int = 60) -> str
 
 
 def _cell(value: Any, max_width: int) -> str:
-    text = " ".join(str(value).split())
+    text = "" if value is None else " ".join(str(value).split())
     return text if len(text) <= max_width else text[: max_width - 3] + "..."

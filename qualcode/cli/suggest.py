@@ -134,7 +134,10 @@ def suggest(
 @project_argument
 @click.option("--gold-coder", required=True, help="The coder whose codings are taken as right.")
 @click.option(
-    "--steps", default="25,50,100,200,500", show_default=True, help="Coded segments at each measurement."
+    "--steps",
+    default="25,50,100,200,500",
+    show_default=True,
+    help="Coded segments at each measurement; a last one with all of them is always added.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Chooses the held-out transcripts.")
 @click.option(

@@ -130,7 +130,7 @@ class EvaluationReport:
                                 m.span_f1,
                             )
                         ),
-                        round(point.train_seconds, 2) if method == "model" else "",
+                        round(point.train_seconds, 2) if method == "model" else None,  # null in JSON
                     ]
                 )
         return out

@@ -9,13 +9,13 @@ holds up a key press. Accepting and rejecting are writes, made by the screen thr
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qualcode.model import Suggestion, UncertainSegment
+from qualcode.model import Span, Suggestion, UncertainSegment
 from qualcode.project import Project
 
 if TYPE_CHECKING:
@@ -141,13 +141,20 @@ class SuggestionService:
             if self._closed:  # the workbench quit meanwhile and could not close the connection: do it now
                 self._close_project()
 
-    def next_uncertain(self, transcript: str) -> UncertainSegment | None:
-        """Where an answer teaches the model most: in this transcript first, then anywhere."""
+    def next_uncertain(
+        self, transcript: str, passed: Collection[tuple[str, Span]] = ()
+    ) -> UncertainSegment | None:
+        """Where an answer teaches the model most: in this transcript first, then anywhere.
+
+        ``passed``: places the coder was sent to and moved on from without deciding; the next one after them.
+        """
         suggester = self._suggester()
-        found = suggester.uncertain(transcript, 1, wait=False)
-        if not found:
-            found = suggester.uncertain(None, 1, wait=False)
-        return found[0] if found else None
+        for scope in (transcript, None):
+            found = suggester.uncertain(scope, len(passed) + 1, wait=False)
+            fresh = [u for u in found if (u.transcript, u.span) not in passed]
+            if fresh:
+                return fresh[0]
+        return None
 
     def close(self) -> None:
         """Close the connection, unless a retrain still holds it (quitting must not wait for one)."""

@@ -75,6 +75,12 @@ def test_evaluate_prints_a_learning_curve(qualcode: Any, project_path: Path) -> 
     assert rows[0]["coded"] == "2" and int(rows[2]["coded"]) > 2  # the last step: all there is to code
     assert {"kappa", "ECE", "P@3", "span_F1", "F1_macro"} <= set(rows[0])
     assert "gold coder 'gold'" in result.stderr and "held-out" in result.stderr
+    assert rows[1]["train_s"] == "" and float(rows[0]["train_s"]) >= 0
+    as_json = qualcode(
+        "evaluate", project_path, "--gold-coder", "gold", "--steps", "2", "--holdout", "1", "--format", "json"
+    )
+    records = json.loads(as_json.stdout)
+    assert [r["train_s"] is None for r in records] == [False, True, False, True]
 
 
 def test_evaluate_usage_and_user_errors(qualcode: Any, project_path: Path) -> None:

@@ -9,6 +9,7 @@ The codebook's Othered has the keyword "outsider", so segments 2 and 4 are sugge
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,14 @@ async def settle(pilot: Pilot[None]) -> CodingScreen:
             break
     assert screen.suggestions_idle, "the suggestion worker did not finish"
     return screen
+
+
+async def _until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Let the workers run until ``condition`` holds (at most 10 s)."""
+    for _ in range(200):
+        if condition():
+            return
+        await pilot.pause(0.05)
 
 
 def panel_text(screen: CodingScreen) -> str:
@@ -199,10 +208,7 @@ async def test_next_uncertain_goes_to_an_undecided_segment(project_path: Path) -
     async with app.run_test(size=SIZE) as pilot:
         screen = await settle(pilot)
         await pilot.press("ctrl+n")
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if screen.uncertain is not None:
-                break
+        await _until(pilot, lambda: screen.uncertain is not None)
         found = screen.uncertain
         assert found is not None
         coded = {Span(63, 87), Span(170, 180)}
@@ -211,6 +217,15 @@ async def test_next_uncertain_goes_to_an_undecided_segment(project_path: Path) -
         assert current is not None and current.span.overlaps(found.span)
         assert (screen.transcript_name, found.transcript) in {("alpha", "alpha"), ("beta", "beta")}
         assert "unsure here" in panel_text(screen)
+        # Pressed again without deciding there: the next place, not the same one.
+        await pilot.press("ctrl+n")
+        await _until(pilot, lambda: screen.uncertain is not found)
+        following = screen.uncertain
+        assert following is not None and (following.transcript, following.span) != (
+            found.transcript,
+            found.span,
+        )
+        assert following.span not in coded
 
 
 async def test_inline_mode_underlines_suggestions_in_the_text(project_path: Path) -> None:

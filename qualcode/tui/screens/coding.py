@@ -82,6 +82,8 @@ class CodingScreen(Screen[None]):
         self._suggestion_span: Span | None = None
         self.inline = False
         self.uncertain: UncertainSegment | None = None
+        # Places "next uncertain" showed and the coder moved on from; forgotten once they code or decide.
+        self._uncertain_passed: set[tuple[str, Span]] = set()
         self._suggest_busy = False
         self._suggest_again = False
         self._suggest_started = False  # not before the first paint: loading spaCy would slow it
@@ -360,6 +362,7 @@ class CodingScreen(Screen[None]):
 
     def retrain_soon(self) -> None:
         """After the coder's own change: retrain once things are quiet, so a burst of keys retrains once."""
+        self._uncertain_passed.clear()  # the model changes: where it is unsure is asked afresh
         if self._retrain_timer is not None:
             self._retrain_timer.stop()
         self._retrain_timer = self.set_timer(RETRAIN_DELAY, self._retrain_now)
@@ -565,11 +568,13 @@ class CodingScreen(Screen[None]):
 
     def action_next_uncertain(self) -> None:
         self.notify("Looking for where the model is least sure…", timeout=1.5)
-        self._find_uncertain(self.transcript_name)
+        if self.uncertain is not None:  # pressed again without deciding there: on to the next place
+            self._uncertain_passed.add((self.uncertain.transcript, self.uncertain.span))
+        self._find_uncertain(self.transcript_name, frozenset(self._uncertain_passed))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="uncertain")
-    def _find_uncertain(self, transcript: str) -> None:
-        found = self.qapp.suggestion_service.next_uncertain(transcript)
+    def _find_uncertain(self, transcript: str, passed: frozenset[tuple[str, Span]]) -> None:
+        found = self.qapp.suggestion_service.next_uncertain(transcript, passed)
         self._from_thread(self._go_uncertain, found)
 
     def _go_uncertain(self, found: UncertainSegment | None) -> None:
