@@ -479,6 +479,12 @@ def train_model(
         elif classifiers.codes:
             groups = [u.transcript for u in raw.units]
             fitted_calibration = fit_calibration(matrix, y, label_names, groups, seed=seed, balance=balance)
+            if not fitted_calibration.fitted_on:
+                # Too few codings to calibrate: the classifiers' margins are not probabilities (a sigmoid of
+                # them scores most segments 0.3-0.5). Until they can be calibrated, the coder's codings
+                # answer through their similarity to each segment ("close to your coding in ..."), as
+                # for any code the model does not cover.
+                classifiers = Classifiers((), np.zeros((matrix.shape[1], 0)), np.zeros(0))
     positives = {code: np.flatnonzero(y[:, j]).tolist() for j, code in enumerate(codes) if y[:, j].any()}
     model = TrainedModel(
         knowledge=knowledge,

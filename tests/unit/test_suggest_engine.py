@@ -301,8 +301,9 @@ def test_accept_all_does_not_count_the_segments_before_it_as_read(synthetic: Pro
     ]
     synthetic.accept_suggestions(chosen, "newcomer")
     assert all(d.bulk for d in synthetic.suggestion_decisions(coder="newcomer"))
-    # The coder read one segment; the two accepted from the preview are examples of Hope, nothing more.
-    assert synthetic.suggester("newcomer").retrain().labelled == 3
+    # The coder read one segment; the two accepted from the preview teach nothing (what the suggestions
+    # already said, without the segments around them).
+    assert synthetic.suggester("newcomer").retrain().labelled == 1
     # Accepted one by one, in the workbench, each says the coder has read up to there.
     synthetic.undo("newcomer")
     for found in chosen:
@@ -310,3 +311,19 @@ def test_accept_all_does_not_count_the_segments_before_it_as_read(synthetic: Pro
     assert not any(d.bulk for d in synthetic.suggestion_decisions(coder="newcomer"))
     read = 1 + sum(len(synthetic.segments(name)) for name in lasts)
     assert synthetic.suggester("newcomer").retrain().labelled == read
+
+
+def test_too_few_codings_to_calibrate_answer_by_similarity_not_by_raw_margins(synthetic: Project) -> None:
+    text = synthetic.transcript("int00").text
+    found_hope = [s for s in synthetic.segments("int00") if s.span.of(text) in HOPE]
+    hope = [found_hope[0], found_hope[-1]]  # the segments between are read and left uncoded: negatives
+    assert hope[0] != hope[1]
+    for seg in hope:
+        synthetic.code("int00", "Hope", coder="few", start=seg.span.start, end=seg.span.end)
+    model = synthetic.suggester("few").retrain()
+    # Two positives are enough to fit a classifier but not to calibrate it: a sigmoid of its margins would
+    # score most segments 0.3-0.5. The codings answer through similarity instead, and scores stay honest.
+    assert model.calibration.fitted_on == 0 and model.modelled_codes() == ()
+    found = synthetic.all_suggestions("few", min_score=0.3, per_segment=None)
+    assert found and all(s.source is not SuggestionSource.MODEL for s in found)
+    assert any(s.code == "Hope" and "close to your coding in int00" in s.reason for s in found)
