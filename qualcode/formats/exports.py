@@ -171,20 +171,28 @@ def refuse_to_replace_a_database(path: Path) -> None:
     Raises:
         InputError: if ``path`` is an SQLite database.
     """
-    if not path.is_file() or path.stat().st_size < SQLITE_HEADER_BYTES:
+    if not path.is_file() or path.stat().st_size < SQLITE_HEADER_BYTES or not _may_be_a_database(path):
         return
-    try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-        try:
-            connection.execute("PRAGMA schema_version").fetchone()
-        finally:
-            connection.close()
-    except sqlite3.Error:
-        return  # not a database: an earlier export, which may be replaced
     raise InputError(
         f"{path}: is a database (a qualcode project?); writing the output there would replace it",
         "choose another output file",
     )
+
+
+def _may_be_a_database(path: Path) -> bool:
+    """False only when SQLite says the file is not a database; a busy or unreadable one is kept safe."""
+    for mode in ("ro", "ro&immutable=1"):  # immutable only where a plain open fails (a read-only folder)
+        try:
+            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True)
+            try:
+                connection.execute("PRAGMA schema_version").fetchone()
+            finally:
+                connection.close()
+            return True
+        except sqlite3.Error as exc:
+            if "not a database" in str(exc):
+                return False
+    return True
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -90,19 +90,20 @@ def _is_sqlite_file(path: Path) -> bool:
     """
     if path.stat().st_size == 0:
         return False
-    try:
-        # immutable: no lock and no -shm file, so a project in a read-only folder is still recognised (only
-        # the header and the schema are read here; the real connection locks as usual).
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-    except sqlite3.Error:
-        return False
-    try:
-        connection.execute("PRAGMA schema_version").fetchone()
-    except sqlite3.DatabaseError:
-        return False
-    finally:
-        connection.close()
-    return True
+    # A plain read-only open first. Only where that cannot open (a read-only folder without the -shm
+    # file) without locks, immutable: such a read could see a page another process is writing.
+    for mode in ("ro", "ro&immutable=1"):
+        try:
+            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True)
+            try:
+                connection.execute("PRAGMA schema_version").fetchone()
+            finally:
+                connection.close()
+            return True
+        except sqlite3.Error as exc:
+            if "not a database" in str(exc):
+                return False
+    return False
 
 
 def _writable(path: Path) -> bool:
@@ -207,6 +208,8 @@ def open_project_store(path: Path) -> Engine:
         migrate(engine)
     except (DatabaseError, sqlite3.DatabaseError) as exc:
         engine.dispose()
+        if (refused := read_only_error(path, exc)) is not None:
+            raise refused from exc
         raise ProjectFileError(
             f"{path}: cannot be read as a project ({exc.args[0]})",
             "the file may be damaged; restore it from a backup",

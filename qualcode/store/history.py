@@ -99,12 +99,15 @@ def apply_images(conn: Connection, images: dict[str, Any], which: str) -> None:
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     try:
         with conn.begin_nested():
-            if "codes" in images:  # hotkeys may move between codes: free them first
-                ids = list(wanted["codes"])
+            if (
+                "codes" in images
+            ):  # hotkeys may move between codes (and to codes removed now): free them first
+                ids = list(images["codes"]["ids"])
                 conn.execute(update(t.codes).where(t.codes.c.id.in_(ids)).values(hotkey=None))
             for name in _ORDER:
                 if name in images:
-                    _upsert(conn, _TABLES[name], name, list(wanted[name].values()))
+                    other = {r["id"]: r for r in images[name]["after" if which == "before" else "before"]}
+                    _upsert(conn, _TABLES[name], name, list(wanted[name].values()), other)
             for name in reversed(_ORDER):
                 if name in images:
                     gone = [i for i in images[name]["ids"] if i not in wanted[name]]
@@ -132,7 +135,8 @@ def _check_untouched_since(conn: Connection, images: dict[str, Any], now: str, v
     for name, image in images.items():
         expected = {r["id"]: r for r in image[now]}
         if image["ids"] and any(
-            not _as_left(_jsonable(row), expected.get(row["id"])) for row in _rows(conn, name, image["ids"])
+            not _as_left(name, _jsonable(row), expected.get(row["id"]))
+            for row in _rows(conn, name, image["ids"])
         ):
             raise conflict
     if "codes" in images:
@@ -147,16 +151,32 @@ def _check_untouched_since(conn: Connection, images: dict[str, Any], now: str, v
             raise conflict
 
 
-def _as_left(row: dict[str, Any], image: dict[str, Any] | None) -> bool:
+# Columns that renames elsewhere keep up to date without an undoable event of their own: a memo follows
+# its transcript or code when that is renamed. They neither block an undo nor are written back by one.
+_FOLLOWS_RENAMES = {"memos": frozenset({"target_name"})}
+
+
+def _as_left(table: str, row: dict[str, Any], image: dict[str, Any] | None) -> bool:
     """Whether a row is as the image shows it (columns added by a later migration are not in older images)."""
-    return image is not None and all(row.get(key) == value for key, value in image.items())
+    follows = _FOLLOWS_RENAMES.get(table, frozenset())
+    return image is not None and all(row.get(k) == v for k, v in image.items() if k not in follows)
 
 
-def _upsert(conn: Connection, tbl: Any, name: str, rows: list[dict[str, Any]]) -> None:
+def _upsert(
+    conn: Connection, tbl: Any, name: str, rows: list[dict[str, Any]], other: dict[int, dict[str, Any]]
+) -> None:
+    """Write ``rows`` back; ``other``: the same rows in the opposite image.
+
+    A column that follows renames is written back only where this action itself changed it (a code
+    rename moving its memos): elsewhere it may have followed a rename since, and keeps that.
+    """
+    follows = _FOLLOWS_RENAMES.get(name, frozenset())
     for row in rows:
         values = _restorable(name, row)
         if conn.execute(select(tbl.c.id).where(tbl.c.id == row["id"])).first() is not None:
-            conn.execute(update(tbl).where(tbl.c.id == row["id"]).values(**values))
+            then = other.get(row["id"], {})
+            kept = {k: v for k, v in values.items() if k not in follows or then.get(k) != row.get(k)}
+            conn.execute(update(tbl).where(tbl.c.id == row["id"]).values(**kept))
         else:
             conn.execute(insert(tbl).values(**values))
 

@@ -469,7 +469,10 @@ class Repository:
                     conn.execute(
                         update(t.codes).where(t.codes.c.name == stored.name).values(**_code_values(code))
                     )
-                    # The file may spell the name in another case; memos on the code follow it.
+                    # The file may spell the name in another case; memos on the code follow it (and
+                    # follow it back when the import is undone).
+                    if stored.name != code.name:
+                        tx.images.capture("memos", _memo_ids(conn, MemoTarget.CODE, stored.name))
                     _rename_memo_target(conn, MemoTarget.CODE, stored.name, code.name)
                     updated.append(code.name)
                 else:

@@ -158,3 +158,32 @@ def test_undo_refuses_when_another_coder_changed_the_same_row(project: Project) 
     with pytest.raises(ConflictError, match="cannot undo this"):
         project.undo("ana")
     assert project.codebook().get("Fresh") is not None
+
+
+def test_renaming_a_transcript_does_not_block_undoing_a_memo_on_it(project: Project) -> None:
+    memo = project.add_memo("first thoughts", coder="ana", target=MemoTarget.TRANSCRIPT, target_name="alpha")
+    project.update_memo(memo.id, "second thoughts", coder="ana")
+    project.rename_transcript("alpha", "gamma", coder="ana")
+    assert project.undo("ana").action == "memo.update"  # type: ignore[union-attr]
+    # The text goes back; the memo stays on the transcript under its new name.
+    assert [(m.target_name, m.text) for m in project.memos()] == [("gamma", "first thoughts")]
+    assert project.undo("ana").action == "memo.add"  # type: ignore[union-attr]
+    assert project.memos() == []
+
+
+def test_undoing_a_code_rename_or_an_import_moves_its_memos_back(project: Project, tmp_path: Path) -> None:
+    project.add_memo("about hope", coder="ana", target=MemoTarget.CODE, target_name="Hope")
+    project.rename_code("Hope", "Hopeful", coder="ana")
+    assert [m.target_name for m in project.memos()] == ["Hopeful"]
+    project.undo("ana")
+    assert [m.target_name for m in project.memos()] == ["Hope"]
+    # An import that spells the name in another case, and moves a hotkey to a code it adds.
+    (tmp_path / "c.yaml").write_text(
+        "name: x\ncodes:\n  - name: HOPE\n    hotkey: z\n  - name: Newcode\n    hotkey: p\n", encoding="utf-8"
+    )
+    before = [(c.name, c.hotkey) for c in project.codebook()]
+    project.import_codebook(tmp_path / "c.yaml", coder="ana")
+    assert [m.target_name for m in project.memos()] == ["HOPE"]
+    project.undo("ana")
+    assert [(c.name, c.hotkey) for c in project.codebook()] == before
+    assert [m.target_name for m in project.memos()] == ["Hope"]
