@@ -451,9 +451,15 @@ def train_model(
     label_sets = [{index[c.casefold()] for c in s if c.casefold() in index} for s in labels]
     coded = [s for s in label_sets if s]
     # Exclusive categories (one of a few codes per unit, as in utterance labelling schemes): the best code
-    # then competes with "no code". A thematic codebook whose codes happen not to overlap is not that.
+    # then competes with "no code". A thematic codebook whose codes happen not to overlap is not that, and
+    # neither is a large codebook whose first few codings carry one code each (the demo's 14 codes).
     used = {next(iter(s)) for s in coded if len(s) == 1}
-    exclusive = bool(coded) and all(len(s) == 1 for s in coded) and 2 <= len(used) <= MAX_EXCLUSIVE
+    exclusive = (
+        bool(coded)
+        and all(len(s) == 1 for s in coded)
+        and 2 <= len(used) <= MAX_EXCLUSIVE
+        and len(codes) <= MAX_EXCLUSIVE
+    )
     featurizer = fit_featurizer(
         raw, knowledge.examples, knowledge.example_codes, codes, length_bands=exclusive and use_model
     )

@@ -327,3 +327,12 @@ def test_too_few_codings_to_calibrate_answer_by_similarity_not_by_raw_margins(sy
     found = synthetic.all_suggestions("few", min_score=0.3, per_segment=None)
     assert found and all(s.source is not SuggestionSource.MODEL for s in found)
     assert any(s.code == "Hope" and "close to your coding in int00" in s.reason for s in found)
+
+
+def test_a_large_codebook_is_never_taken_for_exclusive_categories(synthetic: Project) -> None:
+    # gold codes one code per segment: with the synthetic codebook's three codes that is a categorical
+    # scheme; with fourteen it is themes that happen not to overlap yet.
+    assert synthetic.suggester("gold").retrain().exclusive
+    for n in range(11):
+        synthetic.add_code(f"Theme {n}", coder="setup")
+    assert not synthetic.suggester("gold").retrain().exclusive
