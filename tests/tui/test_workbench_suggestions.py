@@ -156,7 +156,9 @@ async def test_accept_all_in_every_transcript(project_path: Path) -> None:
             ("alpha", "I felt like an outsider again."),
             ("beta", "It is lonely, honestly."),
         ]
-        await pilot.click("#accept")
+        dialog.query_one("#accept-preview").focus()  # Enter on the preview accepts too
+        await pilot.pause()
+        await pilot.press("enter")
         await settle(pilot)
     with Project.open(project_path) as project:
         codings = project.codings()
