@@ -98,7 +98,7 @@ class CodingScreen(Screen[None]):
         with Horizontal(id="coding-body"):
             yield TranscriptView(id="transcript")
             with Vertical(id="sidebar"):
-                yield Label("Codebook", classes="panel-title")
+                yield Label("Codebook  (your codings here)", classes="panel-title")
                 yield CodeList(id="codes")
                 yield CodeDetail(id="code-detail")
                 yield Label("On this selection", classes="panel-title")
