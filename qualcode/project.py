@@ -934,7 +934,7 @@ class Project:
         """Accept several suggestions as one action (one transaction, one log entry): all or none.
 
         This is "accept all" after a preview: the decisions are recorded as bulk, so the learned model
-        takes them as examples of their code without counting the segments around them as read.
+        does not count those segments, or the ones before them, as read (it learns nothing from them).
         """
         from qualcode.store.suggestions import SuggestionStore
 

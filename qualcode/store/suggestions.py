@@ -49,8 +49,7 @@ class SuggestionStore:
         """Accept several suggestions as one action ("accept all of this code above 0.8"): all or none.
 
         ``bulk`` records that the coder accepted them from a preview, without reading each segment: the
-        learned model then takes them as examples of their code, not as segments read (see
-        qualcode/suggest/session.py).
+        learned model then does not count them as read (see qualcode/suggest/session.py).
         """
         with self.repo.write(coder) as tx:
             conn = tx.conn

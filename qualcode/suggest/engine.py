@@ -20,7 +20,15 @@ from qualcode.suggest.features import (
     word_columns,
     word_label,
 )
-from qualcode.suggest.learn import BALANCE, Calibration, Classifiers, fit_calibration, fit_classifiers
+from qualcode.suggest.learn import (
+    BALANCE,
+    MIN_CALIBRATION_POSITIVES,
+    Calibration,
+    Classifiers,
+    fit_calibration,
+    fit_classifiers,
+    modelled,
+)
 from qualcode.suggest.nlp import Reader
 from qualcode.suggest.rules import CodebookRules
 from qualcode.suggest.units import ReadTranscript, SourceText, Unit, read_transcripts, units_of
@@ -34,6 +42,7 @@ EXAMPLE_MIN = 0.3  # below this similarity an example quote is no evidence
 EXAMPLE_SCALE = 0.6  # an unmodelled code's example score is at most this (similarity is not a probability)
 NEAR_MIN = 0.2  # a coded unit this similar is named in the reason
 MAX_EXCLUSIVE = 12  # more codes than this are themes, not a categorical scheme
+MIN_EXCLUSIVE_EVIDENCE = 20  # coded units, each with one code, before a scheme counts as categories
 _SOURCES = (SuggestionSource.RULE, SuggestionSource.EXAMPLE, SuggestionSource.MODEL)
 
 
@@ -452,13 +461,13 @@ def train_model(
     coded = [s for s in label_sets if s]
     # Exclusive categories (one of a few codes per unit, as in utterance labelling schemes): the best code
     # then competes with "no code". A thematic codebook whose codes happen not to overlap is not that, and
-    # neither is a large codebook whose first few codings carry one code each (the demo's 14 codes).
+    # a handful of codings says nothing either way (the demo's first three, one code each, made its 14
+    # themes look like categories), so it takes MIN_EXCLUSIVE_EVIDENCE coded units to decide.
     used = {next(iter(s)) for s in coded if len(s) == 1}
     exclusive = (
-        bool(coded)
+        len(coded) >= MIN_EXCLUSIVE_EVIDENCE
         and all(len(s) == 1 for s in coded)
         and 2 <= len(used) <= MAX_EXCLUSIVE
-        and len(codes) <= MAX_EXCLUSIVE
     )
     featurizer = fit_featurizer(
         raw, knowledge.examples, knowledge.example_codes, codes, length_bands=exclusive and use_model
@@ -485,7 +494,9 @@ def train_model(
         elif classifiers.codes:
             groups = [u.transcript for u in raw.units]
             fitted_calibration = fit_calibration(matrix, y, label_names, groups, seed=seed, balance=balance)
-            if not fitted_calibration.fitted_on:
+            # The "no code" column's positives do not count: they are uncoded units, not the coder's codes.
+            coded_positives = int(y[:, : len(codes)][:, modelled(y)[: len(codes)]].sum())
+            if not fitted_calibration.fitted_on or coded_positives < MIN_CALIBRATION_POSITIVES:
                 # Too few codings to calibrate: the classifiers' margins are not probabilities (a sigmoid of
                 # them scores most segments 0.3-0.5). Until they can be calibrated, the coder's codings
                 # answer through their similarity to each segment ("close to your coding in ..."), as

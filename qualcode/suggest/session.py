@@ -375,6 +375,10 @@ def _skipper(excluded: list[set[str]]) -> Callable[[Unit], bool]:
 
 
 def _reusable(previous: Calibration | None, labelled: int) -> Calibration | None:
+    """The previous calibration while the labelled data has grown a little since, else None (refit).
+
+    Not once it has shrunk (undo takes codings back): what was enough to calibrate may no longer be.
+    """
     if previous is None or previous.fitted_on == 0:
         return None
-    return previous if labelled <= previous.fitted_on * RECALIBRATE_GROWTH else None
+    return previous if previous.fitted_on <= labelled <= previous.fitted_on * RECALIBRATE_GROWTH else None

@@ -329,10 +329,38 @@ def test_too_few_codings_to_calibrate_answer_by_similarity_not_by_raw_margins(sy
     assert any(s.code == "Hope" and "close to your coding in int00" in s.reason for s in found)
 
 
-def test_a_large_codebook_is_never_taken_for_exclusive_categories(synthetic: Project) -> None:
-    # gold codes one code per segment: with the synthetic codebook's three codes that is a categorical
-    # scheme; with fourteen it is themes that happen not to overlap yet.
-    assert synthetic.suggester("gold").retrain().exclusive
+def test_categories_need_twenty_coded_units_and_not_a_small_codebook(synthetic: Project) -> None:
+    # gold codes one code per segment, many segments: categories, even with codes in the codebook unused.
     for n in range(11):
         synthetic.add_code(f"Theme {n}", coder="setup")
-    assert not synthetic.suggester("gold").retrain().exclusive
+    assert synthetic.suggester("gold").retrain().exclusive
+    # Three codings of two codes, one code each, say nothing yet: themes until twenty coded units show it.
+    text = synthetic.transcript("int00").text
+    segments = [s for s in synthetic.segments("int00") if s.span.of(text) in HOPE + OTHERED][:3]
+    for seg, code in zip(segments, ("Hope", "Othered", "Hope"), strict=True):
+        synthetic.code("int00", code, coder="early", start=seg.span.start, end=seg.span.end)
+    assert not synthetic.suggester("early").retrain().exclusive
+
+
+def test_a_calibration_is_not_reused_once_undo_has_taken_codings_back(synthetic: Project) -> None:
+    text = synthetic.transcript("int00").text
+    cues = {
+        **dict.fromkeys(HOPE, "Hope"),
+        **dict.fromkeys(OTHERED, "Othered"),
+        **dict.fromkeys(QUESTIONS, "Question"),
+    }
+    coded = 0
+    for seg in synthetic.segments("int00"):
+        if seg.span.of(text) in cues:
+            synthetic.code(
+                "int00", cues[seg.span.of(text)], coder="undoer", start=seg.span.start, end=seg.span.end
+            )
+            coded += 1
+    suggester = synthetic.suggester("undoer")
+    first = suggester.retrain().calibration
+    assert first.fitted_on > 0 and coded >= 10
+    for _ in range(coded - 3):
+        synthetic.undo("undoer")
+    again = suggester.retrain()
+    # Three codings cannot be calibrated: the old calibration must not carry the model on.
+    assert again.calibration is not first and again.modelled_codes() == ()

@@ -9,7 +9,7 @@ import pytest
 
 from qualcode.model import Code, Codebook, Segment, Span, Turn
 from qualcode.project import Project
-from qualcode.suggest.features import raw_features, split_raw, word_columns, word_label
+from qualcode.suggest.features import raw_features, split_raw, stack_raw, word_columns, word_label
 from qualcode.suggest.units import SourceText, Unit, units_of
 
 TEXT_A = "Ana: I don't know. Don't you think so?\nBen: It's not a real staff member, is it?\n"
@@ -256,10 +256,13 @@ def test_length_bands_are_features_of_exclusive_schemes_only() -> None:
         1.0
     ] * 6
     one_each = [{"Statement"}, {"Question"}, {"Question"}, {"Statement"}, {"Statement"}, {"Statement"}]
-    exclusive = train_model(knowledge, raw, one_each)
+    # Six coded units, one code each, say nothing yet; twenty-four do (MIN_EXCLUSIVE_EVIDENCE is 20).
+    assert not train_model(knowledge, raw, one_each).exclusive
+    many = stack_raw([raw] * 4)
+    exclusive = train_model(knowledge, many, one_each * 4)
     assert exclusive.exclusive and exclusive.featurizer.shape_names == SHAPE_NAMES + BAND_NAMES
-    overlapping = [{"Statement", "Question"}, *one_each[1:]]
-    thematic = train_model(knowledge, raw, overlapping)
+    overlapping = [{"Statement", "Question"}, *one_each[1:]] * 4
+    thematic = train_model(knowledge, many, overlapping)
     assert not thematic.exclusive and thematic.featurizer.shape_names == SHAPE_NAMES
     layout = thematic.featurizer.layout
     assert layout["shape"][1] - layout["shape"][0] == len(SHAPE_NAMES)

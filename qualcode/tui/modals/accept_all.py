@@ -151,14 +151,9 @@ class AcceptAllDialog(ModalScreen[list[Suggestion] | None]):
             line = Text.assemble((f"{found.score:.2f} ", "bold"), (f"{place:>9}  ", "dim"), words)
             options.append(Option(line))
         preview.add_options(options)
-        if options:
-            preview.highlighted = 0  # so Enter on the preview accepts at once
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         self._accept()
-
-    def on_option_list_option_selected(self, _event: OptionList.OptionSelected) -> None:
-        self._accept()  # Enter on the preview: it lists what will be accepted, so Enter accepts them
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "accept":
