@@ -99,9 +99,8 @@ def apply_images(conn: Connection, images: dict[str, Any], which: str) -> None:
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     try:
         with conn.begin_nested():
-            if (
-                "codes" in images
-            ):  # hotkeys may move between codes (and to codes removed now): free them first
+            # Hotkeys may move between codes (and to codes this removes): free every touched one first.
+            if "codes" in images:
                 ids = list(images["codes"]["ids"])
                 conn.execute(update(t.codes).where(t.codes.c.id.in_(ids)).values(hotkey=None))
             for name in _ORDER:
@@ -152,7 +151,8 @@ def _check_untouched_since(conn: Connection, images: dict[str, Any], now: str, v
 
 
 # Columns that renames elsewhere keep up to date without an undoable event of their own: a memo follows
-# its transcript or code when that is renamed. They neither block an undo nor are written back by one.
+# its transcript or code when that is renamed. They never block an undo, and are written back only by the
+# action that changed them.
 _FOLLOWS_RENAMES = {"memos": frozenset({"target_name"})}
 
 
