@@ -895,30 +895,45 @@ class Project:
         the codebook's rules and examples answer alone). ``retrain=True`` brings the model up to date
         first; the workbench instead runs :meth:`iter_retrain_suggestions` in a worker after each change.
         """
-        self._known_transcript(transcript)
+        self._known_transcripts([transcript])
         self._known_codes(codes)
+        return self._checked_suggestions(
+            transcript,
+            coder,
+            codes=codes,
+            min_score=min_score,
+            per_segment=per_segment,
+            start=start,
+            end=end,
+            retrain=retrain,
+            wait=wait,
+        )
+
+    def _checked_suggestions(
+        self,
+        transcript: str,
+        coder: str,
+        *,
+        per_segment: int | None = 3,
+        min_score: float = 0.3,
+        retrain: bool = False,
+        **options: Any,
+    ) -> list[Suggestion]:
+        """:meth:`suggestions` once the transcript and codes are known to exist."""
         suggester = self.suggester(coder)
         if retrain and suggester.stale():
             suggester.retrain()
-        return suggester.suggestions(
-            transcript,
-            codes=codes,
-            min_score=min_score,
-            per_unit=per_segment,
-            start=start,
-            end=end,
-            wait=wait,
-        )
+        return suggester.suggestions(transcript, min_score=min_score, per_unit=per_segment, **options)
 
     def all_suggestions(
         self, coder: str, *, transcripts: Sequence[str] | None = None, **options: Any
     ) -> list[Suggestion]:
         """Suggestions for several transcripts (all when None); options as for :meth:`suggestions`."""
         names = list(transcripts) if transcripts else self.repo.transcript_names()
-        for name in names:
-            self._known_transcript(name)
-        self._known_codes(options.get("codes"))
-        return [s for name in names for s in self.suggestions(name, coder, **options)]
+        if transcripts:
+            self._known_transcripts(names)
+        self._known_codes(options.get("codes"))  # checked once, not once per transcript
+        return [s for name in names for s in self._checked_suggestions(name, coder, **options)]
 
     def has_worked(self, coder: str) -> bool:
         """Whether the coder has codings or suggestion decisions here (what the suggestions learn from)."""
@@ -967,7 +982,7 @@ class Project:
     ) -> list[UncertainSegment]:
         """Uncoded segments where the model is least certain and an answer would teach it most."""
         if transcript is not None:
-            self._known_transcript(transcript)
+            self._known_transcripts([transcript])
         return self.suggester(coder).uncertain(transcript, count)
 
     def next_uncertain(self, coder: str, transcript: str | None = None) -> UncertainSegment | None:
@@ -1014,9 +1029,13 @@ class Project:
                     f"no code named {name!r}", "list the codes with: qualcode codebook show PROJECT"
                 )
 
-    def _known_transcript(self, name: str) -> None:
-        if name not in self.repo.transcript_names():
-            raise NotFoundError(f"no transcript named {name!r}", "list them with: qualcode transcripts list")
+    def _known_transcripts(self, names: Sequence[str]) -> None:
+        known = set(self.repo.transcript_names())  # one query for them all
+        for name in names:
+            if name not in known:
+                raise NotFoundError(
+                    f"no transcript named {name!r}", "list them with: qualcode transcripts list"
+                )
 
 
 def _int_or_none(raw: str, where: str, what: str) -> int | None:
