@@ -103,7 +103,10 @@ def suggest(
                     u.span.end,
                     u.text,
                     u.uncertainty,
-                    "; ".join(f"{s.code} {s.score:.2f}" for s in u.suggestions),
+                    # JSON keeps them as records; CSV and the table need one cell.
+                    [{"code": s.code, "score": s.score} for s in u.suggestions]
+                    if fmt == "json"
+                    else "; ".join(f"{s.code} {s.score:.2f}" for s in u.suggestions),
                 ]
                 for u in found
             ]

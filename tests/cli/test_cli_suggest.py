@@ -55,6 +55,10 @@ def test_suggest_uncertain_lists_segments_to_code_next_and_errors_are_one_line(
     assert len(found) == 2
     assert set(found[0]) == {"transcript", "start", "end", "text", "uncertainty", "best_guesses"}
     assert found[0]["uncertainty"] >= found[1]["uncertainty"]
+    # JSON keeps the best guesses as records; CSV joins them into one cell.
+    assert found[0]["best_guesses"] == [{"code": "Othered", "score": 0.6}]
+    as_csv = qualcode("suggest", project_path, "--uncertain", "2", "--transcript", "alpha", "--format", "csv")
+    assert [r["best_guesses"] for r in csv.DictReader(io.StringIO(as_csv.stdout))] == ["Othered 0.60"] * 2
     result = qualcode("suggest", project_path, "--transcript", "gamma")
     assert result.returncode == 1
     assert result.stderr.startswith("qualcode: error: no transcript named 'gamma'")
