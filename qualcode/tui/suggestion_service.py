@@ -35,6 +35,7 @@ class SuggestionBatch:
     learned: bool  # False: the codebook's rules and examples alone, the model is not trained yet
     labelled: int  # segments (or turns) the model learned from
     note: str = ""  # why a configured spaCy pipeline is not in use
+    modelled: bool = False  # the learned classifiers answer (False: too few codings to calibrate them yet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,10 @@ class SuggestionService:
         found = suggester.suggestions(transcript, min_score=MIN_SCORE, per_unit=None, wait=False)
         model = suggester.model
         labelled = model.labelled if model is not None else 0
-        return SuggestionBatch(transcript, tuple(found), model is not None, labelled, suggester.note)
+        modelled = model is not None and bool(model.modelled_codes())
+        return SuggestionBatch(
+            transcript, tuple(found), model is not None, labelled, suggester.note, modelled
+        )
 
     def everywhere(self, cancelled: Callable[[], bool] = lambda: False) -> list[Suggestion]:
         """The suggestions for every transcript (for accepting all of a code across the project).

@@ -198,9 +198,38 @@ async def test_the_model_retrains_in_the_background_as_codings_arrive(project_pa
         assert "learned from" not in screen.suggestion_status.lower()
         await pilot.press("j", "j", "o")  # code segment 2 by its key: segments 0-2 have been seen
         screen = await settle(pilot)
-        assert screen.suggestion_status == "Model learned from 3 segments"
+        # One coding cannot calibrate the model, so the panel says what answers instead.
+        assert screen.suggestion_status == (
+            "Model starts at about 8 codings; until then keywords, examples and your codings"
+        )
         # The coded segment is no longer suggested for the code it now has.
         assert (FIRST, "Othered") not in [(s.span, s.code) for s in screen.suggested]
+
+
+async def test_the_panel_says_the_model_answers_once_it_can_be_calibrated(
+    tiny_dir: Path, tmp_path: Path
+) -> None:
+    lines = []
+    for k in range(12):
+        lines.append(
+            f"Participant: I felt like an outsider in team {k}. I have hope for week {k}. It rained."
+        )
+    (tmp_path / "long.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = tmp_path / "study.qualcode"
+    with Project.init(path) as project:
+        project.import_codebook(tiny_dir / "tiny.yaml", "setup")
+        project.import_transcripts([tmp_path / "long.txt"], coder="setup")
+        segments = project.segments("long")
+        for seg in segments[:30]:  # ten turns of three sentences: 10 Othered, 10 Hope, 10 left uncoded
+            code = {0: "Othered", 1: "Hope"}.get(seg.index % 3)
+            if code:
+                project.code("long", code, coder="ana", start=seg.span.start, end=seg.span.end)
+    app = QualcodeApp(path, "ana", transcript="long")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await _until(pilot, lambda: screen.suggestion_status.startswith("Model"))
+        assert screen.suggestion_status == "Model learned from 29 segments"
+        assert {s.source.value for s in screen.suggested} == {"model"}
 
 
 async def test_next_uncertain_goes_to_an_undecided_segment(project_path: Path) -> None:

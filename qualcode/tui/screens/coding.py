@@ -32,6 +32,7 @@ from qualcode.model import (
     UncertainSegment,
 )
 from qualcode.project import SearchHit
+from qualcode.suggest.learn import MIN_CALIBRATION_POSITIVES
 from qualcode.tui.keys import CODING_BINDINGS, VISUAL_KEYS
 from qualcode.tui.modals.accept_all import AcceptAllDialog
 from qualcode.tui.modals.code_picker import CodePicker
@@ -428,8 +429,14 @@ class CodingScreen(Screen[None]):
         self.suggested = list(batch.suggestions)
         if not batch.learned:
             self.suggestion_status = "From the codebook's keywords and examples; learning from your codings…"
-        elif batch.labelled:
+        elif batch.modelled:
             self.suggestion_status = f"Model learned from {batch.labelled:,} segments"
+        elif batch.labelled:
+            # The classifiers are left out until their scores can be calibrated (see train_model).
+            self.suggestion_status = (
+                f"Model starts at about {MIN_CALIBRATION_POSITIVES} codings; "
+                "until then keywords, examples and your codings"
+            )
         else:
             self.suggestion_status = "From the codebook's keywords and examples; code to teach the model"
         if batch.note:
