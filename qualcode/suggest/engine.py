@@ -431,6 +431,29 @@ class TrainedModel:
         return out
 
 
+def _answered(
+    unknown: Sequence[Iterable[str]],
+    index: dict[str, int],
+    label_sets: list[set[int]],
+    shape: tuple[int, int],
+) -> np.ndarray:
+    """Per unit and label column, 1 where the coder's answer is known, 0 where it is not yet.
+
+    A unit with unanswered codes and no code of its own says nothing about "no code" either.
+    """
+    import numpy as np
+
+    weights = np.ones(shape, dtype=np.float64)
+    for i, codes in enumerate(unknown):
+        columns = [index[c.casefold()] for c in codes if c.casefold() in index]
+        if not columns:
+            continue
+        weights[i, columns] = 0.0
+        if shape[1] > len(index) and not label_sets[i]:
+            weights[i, len(index)] = 0.0
+    return weights
+
+
 def train_model(
     knowledge: Knowledge,
     raw: RawFeatures,
@@ -440,6 +463,7 @@ def train_model(
     use_model: bool = True,
     use_examples: bool = True,
     seed: int = 0,
+    unknown: Sequence[Iterable[str]] | None = None,
 ) -> TrainedModel:
     """Train on the coder's labelled units.
 
@@ -451,6 +475,8 @@ def train_model(
         use_model: Learn classifiers (off: rules and examples only, the keyword baseline without examples).
         use_examples: Use example similarity.
         seed: For the calibration folds.
+        unknown: Per unit, codes the coder has not answered there yet (they may still code them): left
+            out of that unit's training for those codes, neither positive nor negative.
     """
     import numpy as np
 
@@ -480,20 +506,25 @@ def train_model(
     if exclusive and len(coded) < n:
         y = np.column_stack([y, np.array([0 if s else 1 for s in label_sets], dtype=np.int8)])
         label_names.append(NONE)
+    weights = _answered(unknown, index, label_sets, y.shape) if unknown is not None else None
     rule_counts: dict[str, tuple[int, int]] = {}
     for j, code in enumerate(codes):
         mask = rules[:, j] > 0
+        if weights is not None:
+            mask &= weights[:, j] > 0
         rule_counts[code] = (int(y[mask, j].sum()), int(mask.sum()))
     classifiers = Classifiers((), np.zeros((matrix.shape[1], 0)), np.zeros(0))
     fitted_calibration = Calibration()
     if use_model and n:
         balance = BALANCE if exclusive else 0.0
-        classifiers = fit_classifiers(matrix, y, label_names, balance=balance)
+        classifiers = fit_classifiers(matrix, y, label_names, weights, balance=balance)
         if calibration is not None:
             fitted_calibration = calibration
         elif classifiers.codes:
             groups = [u.transcript for u in raw.units]
-            fitted_calibration = fit_calibration(matrix, y, label_names, groups, seed=seed, balance=balance)
+            fitted_calibration = fit_calibration(
+                matrix, y, label_names, groups, weights, seed=seed, balance=balance
+            )
             # The "no code" column's positives do not count: they are uncoded units, not the coder's codes.
             coded_positives = int(y[:, : len(codes)][:, modelled(y)[: len(codes)]].sum())
             if not fitted_calibration.fitted_on or coded_positives < MIN_CALIBRATION_POSITIVES:

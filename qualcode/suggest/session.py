@@ -20,6 +20,7 @@ from qualcode.model import (
     Decision,
     Event,
     Segment,
+    Span,
     Suggestion,
     SuggestionDecision,
     Transcript,
@@ -237,6 +238,7 @@ class Suggester:
             granularity = self.granularity
         parts: list[RawFeatures] = []
         labels: list[set[str]] = []
+        unknown: list[set[str]] = []
         triples = [(c.transcript, c.span, c.code) for c in codings]
         # "Accept all" takes suggestions from a preview: those segments were not read, so they do not
         # move the place the coder has read up to (else one accept all in every transcript would make
@@ -247,6 +249,7 @@ class Suggester:
         previewed = {(d.transcript, d.span, d.code) for d in decisions if d.bulk}
         read_there = [t for t in triples if t not in previewed]
         decided = [(d.transcript, d.span, d.code) for d in decisions if not d.bulk]
+        latest = _latest_place(codings, [d for d in decisions if not d.bulk])
         for read, (units, raw) in zip(reads, self._raws_of(reads, granularity), strict=True):
             name = read.source.name
             unit_labels = label_units(units, [t for t in triples if t[0] == name])
@@ -259,10 +262,19 @@ class Suggester:
             rows = list(range(max(seen) + 1))
             parts.append(raw.take(rows))
             labels.extend(unit_labels[i] for i in rows)
+            # Where the coder worked last they may still be at work (one of two suggestions there
+            # accepted): codes not answered there are left open, so the other keeps its score.
+            open_here = [set[str]() for _ in rows]
+            if latest is not None and latest[0] == name:
+                here = label_units(units[: len(rows)], [(name, latest[1], "")])
+                for i in (i for i in rows if here[i]):
+                    answered = {c.casefold() for c in unit_labels[i] | touched[i]}
+                    open_here[i] = {c for c in knowledge.codes if c.casefold() not in answered}
+            unknown.extend(open_here)
         yield RetrainProgress("training", 0, len(labels))
         previous = self.model.calibration if self.model is not None else None
         reuse = _reusable(previous, len(labels))
-        model = train_model(knowledge, stack_raw(parts), labels, calibration=reuse)
+        model = train_model(knowledge, stack_raw(parts), labels, calibration=reuse, unknown=unknown)
         with self._lock:
             self.model, self.trained_at, self.granularity = model, version, granularity
             self._scored.clear()
@@ -372,6 +384,18 @@ class Suggester:
 def _skipper(excluded: list[set[str]]) -> Callable[[Unit], bool]:
     """Skip a unit the coder already coded or decided on."""
     return lambda unit: bool(excluded[unit.index])
+
+
+def _latest_place(
+    codings: Sequence[Coding], decisions: Sequence[SuggestionDecision]
+) -> tuple[str, Span] | None:
+    """Where the coder last coded or decided something: (transcript, span), or None."""
+    places = [(c.created_at, c.transcript, c.span) for c in codings]
+    places += [(d.decided_at, d.transcript, d.span) for d in decisions]
+    if not places:
+        return None
+    _when, transcript, span = max(places, key=lambda p: p[0])
+    return transcript, span
 
 
 def _reusable(previous: Calibration | None, labelled: int) -> Calibration | None:

@@ -364,3 +364,36 @@ def test_a_calibration_is_not_reused_once_undo_has_taken_codings_back(synthetic:
     again = suggester.retrain()
     # Three codings cannot be calibrated: the old calibration must not carry the model on.
     assert again.calibration is not first and again.modelled_codes() == ()
+
+
+def test_a_second_suggestion_keeps_its_score_while_the_coder_is_still_there(
+    synthetic: Project, tmp_path: Path
+) -> None:
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_text(
+        "Interviewer: What was the team like?\n"
+        "Participant: They treated me like an outsider on the ward, but there is always hope.\n"
+        "Interviewer: Can you tell me more about that?\n",
+        encoding="utf-8",
+    )
+    synthetic.import_transcripts([mixed], coder="setup")
+    for c in synthetic.codings(coders=("gold",)):
+        if c.transcript in ("int00", "int01", "int02", "int03"):
+            synthetic.code(c.transcript, c.code, coder="newcomer", start=c.span.start, end=c.span.end)
+    both = synthetic.segments("mixed")[1]
+
+    def hope_there() -> float:
+        synthetic.suggester("newcomer").retrain()
+        found = synthetic.suggestions("mixed", "newcomer", min_score=0.0, per_segment=None)
+        return next((s.score for s in found if s.span == both.span and s.code == "Hope"), 0.0)
+
+    assert hope_there() > 0.4
+    synthetic.accept_suggestion(
+        Suggestion("mixed", both.span, "Othered", 0.5, SuggestionSource.RULE, "matched 'outsider'"), "newcomer"
+    )
+    # The coder accepted one of the two: the other is not yet a "no", so it stays suggested.
+    assert hope_there() > 0.4
+    # Once they have moved on, what they left uncoded there counts as a "no".
+    last = synthetic.segments("mixed")[2]
+    synthetic.code("mixed", "Question", coder="newcomer", start=last.span.start, end=last.span.end)
+    assert hope_there() < 0.2
