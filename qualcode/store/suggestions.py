@@ -83,7 +83,10 @@ class SuggestionStore:
                     coding_id = int(result.inserted_primary_key[0])
                     # The row image makes the accept undoable like any added coding (store/history.py).
                     tx.images.created("codings", coding_id)
-                _record(tx, tid, code_id, suggestion, Decision.ACCEPTED, bulk=bulk)
+                # A coding already there was read (coded by hand, or accepted one by one): accepting it
+                # again from a preview must not make it unread. Only new codings, or earlier bulk ones,
+                # stay bulk.
+                _record(tx, tid, code_id, suggestion, Decision.ACCEPTED, bulk=bulk, read_before=not is_new)
                 coding = coding_by_id(conn, coding_id)
                 stored.append(coding)
                 if is_new:
@@ -196,7 +199,14 @@ def _place(conn: Connection, suggestion: Suggestion) -> tuple[int, int]:
 
 
 def _record(
-    tx: _Tx, tid: int, code_id: int, suggestion: Suggestion, decision: Decision, *, bulk: bool = False
+    tx: _Tx,
+    tid: int,
+    code_id: int,
+    suggestion: Suggestion,
+    decision: Decision,
+    *,
+    bulk: bool = False,
+    read_before: bool = False,
 ) -> int:
     """Insert or overwrite the decision for this span, code and coder; returns its id.
 
@@ -219,7 +229,10 @@ def _record(
         "decided_at": now(),
         "bulk": bulk,
     }
-    existing = conn.execute(select(sd.c.id).where(key)).scalar()
+    found = conn.execute(select(sd.c.id, sd.c.bulk).where(key)).first()
+    existing = None if found is None else found.id
+    if bulk and read_before:
+        values["bulk"] = found is not None and bool(found.bulk)
     if existing is not None:
         tx.images.capture("suggestion_decisions", [int(existing)])
         conn.execute(update(sd).where(sd.c.id == existing).values(**values))

@@ -169,6 +169,18 @@ def test_accept_all_of_a_code_is_one_action(project: Project) -> None:
     assert project.codings(coders=("bo",)) == []
 
 
+def test_accept_all_over_a_coding_made_by_hand_leaves_it_read(project: Project) -> None:
+    project.code("alpha", "Othered", coder="ana", start=OUTSIDER.start, end=OUTSIDER.end)
+    second = _suggestion(span=Span(126, 156))
+    project.accept_suggestions([_suggestion(), second], "ana")
+    bulk = {d.span: d.bulk for d in project.suggestion_decisions(coder="ana")}
+    # The first was coded by hand (read); only the second came from the preview alone.
+    assert bulk == {OUTSIDER: False, Span(126, 156): True}
+    # A second accept all keeps the bulk one bulk.
+    project.accept_suggestions([second], "ana")
+    assert {d.span: d.bulk for d in project.suggestion_decisions(coder="ana")} == bulk
+
+
 def test_an_accept_logs_the_row_images_that_undo_needs(project: Project) -> None:
     coding = project.accept_suggestion(_suggestion(), "ana")
     rows = project.events(1)[0].payload["rows"]["codings"]

@@ -389,7 +389,8 @@ def test_a_second_suggestion_keeps_its_score_while_the_coder_is_still_there(
 
     assert hope_there() > 0.4
     synthetic.accept_suggestion(
-        Suggestion("mixed", both.span, "Othered", 0.5, SuggestionSource.RULE, "matched 'outsider'"), "newcomer"
+        Suggestion("mixed", both.span, "Othered", 0.5, SuggestionSource.RULE, "matched 'outsider'"),
+        "newcomer",
     )
     # The coder accepted one of the two: the other is not yet a "no", so it stays suggested.
     assert hope_there() > 0.4
