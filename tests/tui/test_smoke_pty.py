@@ -79,8 +79,9 @@ def _children(pid: int) -> list[int]:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             with suppress(OSError):
-                # Field 4 of /proc/PID/stat is the parent id (the command in field 2 has no spaces here).
-                if int((entry / "stat").read_text().split()[3]) == pid:
+                # /proc/PID/stat: "pid (command) state ppid ..."; the command may hold spaces or ")"
+                # (a "tmux: server" elsewhere on the machine), so read the fields after its last ")".
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
                     found.append(int(entry.name))
     return found
 
