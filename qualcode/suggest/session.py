@@ -249,7 +249,10 @@ class Suggester:
         previewed = {(d.transcript, d.span, d.code) for d in decisions if d.bulk}
         read_there = [t for t in triples if t not in previewed]
         decided = [(d.transcript, d.span, d.code) for d in decisions if not d.bulk]
-        latest = _latest_place(codings, [d for d in decisions if not d.bulk])
+        latest = _latest_place(
+            [c for c in codings if (c.transcript, c.span, c.code) not in previewed],
+            [d for d in decisions if not d.bulk],
+        )
         for read, (units, raw) in zip(reads, self._raws_of(reads, granularity), strict=True):
             name = read.source.name
             unit_labels = label_units(units, [t for t in triples if t[0] == name])
@@ -264,7 +267,7 @@ class Suggester:
             labels.extend(unit_labels[i] for i in rows)
             # Where the coder worked last they may still be at work (one of two suggestions there
             # accepted): codes not answered there are left open, so the other keeps its score.
-            open_here = [set[str]() for _ in rows]
+            open_here: list[set[str]] = [set() for _ in rows]
             if latest is not None and latest[0] == name:
                 here = label_units(units[: len(rows)], [(name, latest[1], "")])
                 for i in (i for i in rows if here[i]):
@@ -274,7 +277,8 @@ class Suggester:
         yield RetrainProgress("training", 0, len(labels))
         previous = self.model.calibration if self.model is not None else None
         reuse = _reusable(previous, len(labels))
-        model = train_model(knowledge, stack_raw(parts), labels, calibration=reuse, unknown=unknown)
+        open_somewhere = unknown if any(unknown) else None
+        model = train_model(knowledge, stack_raw(parts), labels, calibration=reuse, unknown=open_somewhere)
         with self._lock:
             self.model, self.trained_at, self.granularity = model, version, granularity
             self._scored.clear()
@@ -389,12 +393,15 @@ def _skipper(excluded: list[set[str]]) -> Callable[[Unit], bool]:
 def _latest_place(
     codings: Sequence[Coding], decisions: Sequence[SuggestionDecision]
 ) -> tuple[str, Span] | None:
-    """Where the coder last coded or decided something: (transcript, span), or None."""
-    places = [(c.created_at, c.transcript, c.span) for c in codings]
-    places += [(d.decided_at, d.transcript, d.span) for d in decisions]
+    """Where the coder last coded or decided something (not through accept all): (transcript, span).
+
+    Ties in time (rows written in one transaction) go to the later row.
+    """
+    places = [(c.created_at, c.id, c.transcript, c.span) for c in codings]
+    places += [(d.decided_at, d.id, d.transcript, d.span) for d in decisions]
     if not places:
         return None
-    _when, transcript, span = max(places, key=lambda p: p[0])
+    _when, _id, transcript, span = max(places, key=lambda p: (p[0], p[1]))
     return transcript, span
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.model import Span, Suggestion, UncertainSegment
 from qualcode.project import Project
+from qualcode.suggest.learn import MIN_POSITIVES
 
 if TYPE_CHECKING:
     from qualcode.suggest.session import Suggester
@@ -36,6 +37,7 @@ class SuggestionBatch:
     labelled: int  # segments (or turns) the model learned from
     note: str = ""  # why a configured spaCy pipeline is not in use
     modelled: bool = False  # the learned classifiers answer (False: too few codings to calibrate them yet)
+    calibration_codings: int = 0  # coded segments in codes used at least MIN_POSITIVES times (8 needed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +109,11 @@ class SuggestionService:
         model = suggester.model
         labelled = model.labelled if model is not None else 0
         modelled = model is not None and bool(model.modelled_codes())
+        counted = 0
+        if model is not None:
+            counted = sum(len(rows) for rows in model.positives.values() if len(rows) >= MIN_POSITIVES)
         return SuggestionBatch(
-            transcript, tuple(found), model is not None, labelled, suggester.note, modelled
+            transcript, tuple(found), model is not None, labelled, suggester.note, modelled, counted
         )
 
     def everywhere(self, cancelled: Callable[[], bool] = lambda: False) -> list[Suggestion]:

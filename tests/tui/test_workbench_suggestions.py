@@ -200,7 +200,7 @@ async def test_the_model_retrains_in_the_background_as_codings_arrive(project_pa
         screen = await settle(pilot)
         # One coding cannot calibrate the model, so the panel says what answers instead.
         assert screen.suggestion_status == (
-            "Model starts at about 8 codings; until then keywords, examples and your codings"
+            "Model starts at 8 codings in codes used twice (0 so far); until then keywords, examples and your codings"
         )
         # The coded segment is no longer suggested for the code it now has.
         assert (FIRST, "Othered") not in [(s.span, s.code) for s in screen.suggested]

@@ -394,6 +394,12 @@ def test_a_second_suggestion_keeps_its_score_while_the_coder_is_still_there(
     )
     # The coder accepted one of the two: the other is not yet a "no", so it stays suggested.
     assert hope_there() > 0.4
+    # An accept all elsewhere is not a place the coder went to: the sentence stays open.
+    elsewhere = synthetic.segments("int06")[0]
+    synthetic.accept_suggestions(
+        [Suggestion("int06", elsewhere.span, "Question", 0.9, SuggestionSource.MODEL, "")], "newcomer"
+    )
+    assert hope_there() > 0.4
     # Once they have moved on, what they left uncoded there counts as a "no".
     last = synthetic.segments("mixed")[2]
     synthetic.code("mixed", "Question", coder="newcomer", start=last.span.start, end=last.span.end)

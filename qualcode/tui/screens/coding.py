@@ -433,10 +433,13 @@ class CodingScreen(Screen[None]):
             self.suggestion_status = f"Model learned from {batch.labelled:,} segments"
         elif batch.labelled:
             # The classifiers are left out until their scores can be calibrated (see train_model).
-            self.suggestion_status = (
-                f"Model starts at about {MIN_CALIBRATION_POSITIVES} codings; "
-                "until then keywords, examples and your codings"
+            needed = MIN_CALIBRATION_POSITIVES
+            start = (
+                f"Model starts at {needed} codings in codes used twice ({batch.calibration_codings} so far)"
+                if batch.calibration_codings < needed
+                else "Model starts once its scores can be checked on your codings"
             )
+            self.suggestion_status = f"{start}; until then keywords, examples and your codings"
         else:
             self.suggestion_status = "From the codebook's keywords and examples; code to teach the model"
         if batch.note:
