@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from qualcode.cli.common import (
     CODER_ENV,
@@ -87,6 +88,14 @@ def suggest(
     are never stored: accept them in the workbench, or code them with `qualcode code`.
     """
     check_output(output)
+    if uncertain is not None:
+        given = click.get_current_context().get_parameter_source
+        options = {"codes": "--code", "min_score": "--min-score", "per_segment": "--per-segment"}
+        ignored = [flag for name, flag in options.items() if given(name) is not ParameterSource.DEFAULT]
+        if ignored:
+            raise click.UsageError(
+                f"--uncertain lists segments to code next, for every code; it does not take {', '.join(ignored)}"
+            )
     with opened(project) as proj:
         note = proj.suggester(coder).note
         if note:

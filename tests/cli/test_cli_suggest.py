@@ -59,6 +59,13 @@ def test_suggest_uncertain_lists_segments_to_code_next_and_errors_are_one_line(
     assert found[0]["best_guesses"] == [{"code": "Othered", "score": 0.6}]
     as_csv = qualcode("suggest", project_path, "--uncertain", "2", "--transcript", "alpha", "--format", "csv")
     assert [r["best_guesses"] for r in csv.DictReader(io.StringIO(as_csv.stdout))] == ["Othered 0.60"] * 2
+    # What --uncertain does not use is refused, not silently ignored.
+    mixed = qualcode("suggest", project_path, "--uncertain", "2", "--code", "Hope", "--min-score", "0.2")
+    assert mixed.returncode == 2
+    assert (
+        "--uncertain lists segments to code next, for every code; it does not take --code, --min-score"
+        in (mixed.stderr)
+    )
     result = qualcode("suggest", project_path, "--transcript", "gamma")
     assert result.returncode == 1
     assert result.stderr.startswith("qualcode: error: no transcript named 'gamma'")
