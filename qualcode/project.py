@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,9 @@ from qualcode.model import (
 )
 from qualcode.store.engine import create_project_store, open_project_store
 from qualcode.store.repository import NewCoding, NewTranscript, Repository
+
+# Meta key of what a coder has had on screen in the workbench: {transcript: [[start, end], ...]}.
+READING_KEY = "suggest.read.{coder}"
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -976,6 +980,41 @@ class Project:
         from qualcode.store.suggestions import SuggestionStore
 
         return SuggestionStore(self.repo).decisions(coder, transcript, decision)
+
+    def mark_read(self, coder: str, transcript: str, spans: Sequence[Span]) -> None:
+        """Remember that ``coder`` has had these spans of ``transcript`` on screen (the workbench's cursor).
+
+        The suggestions learn "no code" only from segments a coder has read: before the last place they
+        coded or decided in a transcript, segments they jumped over ("next uncertain", a search) do not
+        count. The first time a transcript is marked, everything up to the coder's last place in it so
+        far counts as read, as it did before reading was recorded.
+        """
+        key = READING_KEY.format(coder=coder)
+        stored: dict[str, list[list[int]]] = json.loads(self.repo.get_meta(key) or "{}")
+        ranges = stored.get(transcript)
+        if ranges is None:
+            decisions = self.suggestion_decisions(coder, transcript)
+            previewed = {(d.span, d.code) for d in decisions if d.bulk}  # accept all: not read
+            codings = self.codings(coders=(coder,), transcripts=(transcript,))
+            ends = [c.span.end for c in codings if (c.span, c.code) not in previewed]
+            ends += [d.span.end for d in decisions if not d.bulk]
+            ranges = [[0, max(ends)]] if ends else []
+        merged: list[list[int]] = []
+        for start, end in sorted([*ranges, *([s.start, s.end] for s in spans)]):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        if merged != stored.get(transcript):
+            stored[transcript] = merged
+            self.repo.set_meta(key, json.dumps(stored, separators=(",", ":")), coder)
+
+    def read_spans(self, coder: str) -> dict[str, list[Span]]:
+        """What ``coder`` has had on screen in the workbench, per transcript (see :meth:`mark_read`)."""
+        stored: dict[str, list[list[int]]] = json.loads(
+            self.repo.get_meta(READING_KEY.format(coder=coder)) or "{}"
+        )
+        return {name: [Span(start, end) for start, end in ranges] for name, ranges in stored.items()}
 
     def uncertain_segments(
         self, coder: str, transcript: str | None = None, count: int = 10

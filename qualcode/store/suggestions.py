@@ -19,8 +19,9 @@ from qualcode.model import (
     SuggestionDecision,
     SuggestionSource,
 )
+from qualcode.store import repository  # repository.now() read at call time: one clock for every write
 from qualcode.store import schema as t
-from qualcode.store.repository import Repository, _Tx, aware, coding_by_id, coding_payload, now
+from qualcode.store.repository import Repository, _Tx, aware, coding_by_id, coding_payload
 
 
 class SuggestionStore:
@@ -76,7 +77,7 @@ class SuggestionStore:
                             start=suggestion.span.start,
                             end=suggestion.span.end,
                             origin=Origin.SUGGESTION.value,
-                            created_at=now(),
+                            created_at=repository.now(),
                         )
                     )
                     assert result.inserted_primary_key is not None
@@ -226,7 +227,7 @@ def _record(
         "decision": decision.value,
         "score": float(suggestion.score),
         "source": suggestion.source.value,
-        "decided_at": now(),
+        "decided_at": repository.now(),
         "bulk": bulk,
     }
     found = conn.execute(select(sd.c.id, sd.c.bulk).where(key)).first()

@@ -59,6 +59,7 @@ class ProjectData(Protocol):
     def suggestion_decisions(
         self, coder: str | None = None, transcript: str | None = None, decision: Decision | None = None
     ) -> list[SuggestionDecision]: ...
+    def read_spans(self, coder: str) -> dict[str, list[Span]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +250,7 @@ class Suggester:
         previewed = {(d.transcript, d.span, d.code) for d in decisions if d.bulk}
         read_there = [t for t in triples if t not in previewed]
         decided = [(d.transcript, d.span, d.code) for d in decisions if not d.bulk]
+        reading = self.data.read_spans(self.coder)
         latest = _latest_place(
             [c for c in codings if (c.transcript, c.span, c.code) not in previewed],
             [d for d in decisions if not d.bulk],
@@ -261,18 +263,27 @@ class Suggester:
             seen = [i for i in range(len(units)) if coded[i] or touched[i]]
             if not seen:
                 continue
-            # Everything up to the last place the coder coded or decided counts as read.
-            rows = list(range(max(seen) + 1))
+            # Everything up to the last place the coder coded or decided counts as read, except, where
+            # the workbench recorded what the coder had on screen, what they jumped over ("next
+            # uncertain", a search): a segment they never saw is not a "no".
+            last = max(seen)
+            before = units[: last + 1]
+            if name in reading:
+                looked = label_units(before, [(name, span, "") for span in reading[name]])
+                rows = [i for i in range(last + 1) if looked[i] or coded[i] or touched[i]]
+            else:
+                rows = list(range(last + 1))
             parts.append(raw.take(rows))
             labels.extend(unit_labels[i] for i in rows)
             # Where the coder worked last they may still be at work (one of two suggestions there
             # accepted): codes not answered there are left open, so the other keeps its score.
             open_here: list[set[str]] = [set() for _ in rows]
             if latest is not None and latest[0] == name:
-                here = label_units(units[: len(rows)], [(name, latest[1], "")])
-                for i in (i for i in rows if here[i]):
-                    answered = {c.casefold() for c in unit_labels[i] | touched[i]}
-                    open_here[i] = {c for c in knowledge.codes if c.casefold() not in answered}
+                here = label_units(before, [(name, latest[1], "")])
+                for k, i in enumerate(rows):
+                    if here[i]:
+                        answered = {c.casefold() for c in unit_labels[i] | touched[i]}
+                        open_here[k] = {c for c in knowledge.codes if c.casefold() not in answered}
             unknown.extend(open_here)
         yield RetrainProgress("training", 0, len(labels))
         previous = self.model.calibration if self.model is not None else None

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from qualcode.errors import QualcodeError
-from qualcode.model import Event
+from qualcode.model import Event, Span
 from qualcode.project import Project
 from qualcode.tui.first_suggestions import FirstSuggestions
 from qualcode.tui.keys import APP_BINDINGS, load_keymap
@@ -46,6 +46,7 @@ class QualcodeApp(App[None]):
         self.project = Project.open(project_path)
         self.seen_event = self.project.last_event_id()
         self._pending_meta: dict[str, str] = {}
+        self._pending_reading: dict[tuple[str, str], list[Span]] = {}  # (coder, transcript): spans seen
         self._suggestion_services: list[SuggestionService] = []
         self._first_suggestions = first_suggestions  # for the first coder's first list only
         self._services_lock = threading.Lock()  # workers ask for the service; quitting closes them all
@@ -154,7 +155,18 @@ class QualcodeApp(App[None]):
         """Keep a small piece of UI state (cursor position); written every few seconds, not per key."""
         self._pending_meta[key] = value
 
+    def note_read(self, transcript: str, span: Span) -> None:
+        """The coder has this span on screen; the suggestions learn "no code" only from what was read."""
+        self._pending_reading.setdefault((self.coder, transcript), []).append(span)
+
+    def flush_reading(self) -> None:
+        """Store what the coder has had on screen (with the UI state, and before every retrain)."""
+        pending, self._pending_reading = self._pending_reading, {}
+        for (coder, transcript), spans in pending.items():
+            self.project.mark_read(coder, transcript, spans)
+
     def _flush_meta(self) -> None:
+        self.flush_reading()
         pending, self._pending_meta = self._pending_meta, {}
         for key, value in pending.items():
             if self.project.repo.get_meta(key) != value:

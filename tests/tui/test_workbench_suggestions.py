@@ -206,6 +206,24 @@ async def test_the_model_retrains_in_the_background_as_codings_arrive(project_pa
         assert (FIRST, "Othered") not in [(s.span, s.code) for s in screen.suggested]
 
 
+async def test_the_workbench_stores_what_the_coder_had_on_screen(project_path: Path) -> None:
+    app = QualcodeApp(project_path, "ana", transcript="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        screen.jump_to("alpha", SECOND.start)  # as a search or "next uncertain" does: segment 0 to 4
+        await pilot.press("o")
+        await settle(pilot)
+        with Project.open(project_path) as project:
+            assert project.read_spans("ana")["alpha"] == [Span(13, 31), SECOND]
+            # Segments 1-3 were jumped over: the model learns from segments 0 and 4 only.
+            assert project.suggester("ana").retrain().labelled == 2
+        await pilot.press("k", "k", "o")  # back up through 3 to 2, coded there
+        await settle(pilot)
+        with Project.open(project_path) as project:
+            assert project.read_spans("ana")["alpha"] == [Span(13, 31), FIRST, Span(88, 125), SECOND]
+            assert project.suggester("ana").retrain().labelled == 4  # segment 1 still unseen
+
+
 async def test_the_panel_says_the_model_answers_once_it_can_be_calibrated(
     tiny_dir: Path, tmp_path: Path
 ) -> None:

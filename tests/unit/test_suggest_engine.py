@@ -404,3 +404,33 @@ def test_a_second_suggestion_keeps_its_score_while_the_coder_is_still_there(
     last = synthetic.segments("mixed")[2]
     synthetic.code("mixed", "Question", coder="newcomer", start=last.span.start, end=last.span.end)
     assert hope_there() < 0.2
+
+
+def test_segments_jumped_over_are_not_read_where_the_workbench_recorded_reading(synthetic: Project) -> None:
+    for c in synthetic.codings(coders=("gold",), transcripts=("int00",)):
+        synthetic.code("int00", c.code, coder="jumper", start=c.span.start, end=c.span.end)
+    read_in_int00 = len(synthetic.segments("int00"))
+    target = synthetic.segments("int01")[9]  # reached with "next uncertain", nothing above it seen
+    found = Suggestion("int01", target.span, "Hope", 0.4, SuggestionSource.MODEL, "")
+    # The workbench stores what is on screen before it stores a decision made there.
+    synthetic.mark_read("jumper", "int01", [target.span])
+    synthetic.reject_suggestion(found, "jumper")
+    assert synthetic.read_spans("jumper") == {"int01": [target.span]}
+    assert synthetic.suggester("jumper").retrain().labelled == read_in_int00 + 1
+    # Without a record of what was on screen (a coder at the command line), the frontier rule: everything
+    # above the place counts as read.
+    synthetic.reject_suggestion(found, "cli")
+    assert synthetic.suggester("cli").retrain().labelled == 10
+    # Read with the cursor on the way back up, segments 7 and 8 become read too; 0-6 stay unseen.
+    synthetic.mark_read("jumper", "int01", [s.span for s in synthetic.segments("int01")[7:9]])
+    assert synthetic.suggester("jumper").retrain().labelled == read_in_int00 + 3
+
+
+def test_reading_recorded_late_keeps_what_the_frontier_said_was_read(project: Project) -> None:
+    project.code("alpha", "Othered", coder="ana", start=126, end=156)  # segment 4, coded from the CLI
+    project.mark_read("ana", "alpha", [Span(170, 180)])
+    # The first record for a transcript keeps everything up to the coder's last place there as read.
+    assert project.read_spans("ana") == {"alpha": [Span(0, 156), Span(170, 180)]}
+    project.mark_read("ana", "alpha", [Span(150, 175)])
+    assert project.read_spans("ana") == {"alpha": [Span(0, 180)]}
+    assert project.read_spans("bo") == {}

@@ -160,6 +160,8 @@ class CodingScreen(Screen[None]):
         span = self.selection.span
         selection = span if (self.selection.visual is not None or self.selection.anchor is not None) else None
         view.set_marks(current.span if current else None, selection)
+        if span:
+            self.qapp.note_read(self.transcript_name, span)
         here = self._all_codings_here(span) if span else []
         self.query_one(SegmentCodings).show(here, self.colours)
         mine_here = [c for c in here if c.coder == self.qapp.coder]
@@ -274,6 +276,7 @@ class CodingScreen(Screen[None]):
         span = self.selection.span
         if span is None:
             return
+        self.qapp.flush_reading()  # what was on screen first, so this place does not mark all above it read
         try:
             added, coding = self.qapp.project.toggle_coding(
                 self.transcript_name, span, code, coder=self.qapp.coder
@@ -370,6 +373,7 @@ class CodingScreen(Screen[None]):
 
     def _retrain_now(self) -> None:
         self._retrain_timer = None
+        self.qapp.flush_reading()  # the retrain reads it from the project file
         self.request_suggestions()
 
     @work(thread=True, exit_on_error=False, group="suggest")
@@ -516,6 +520,7 @@ class CodingScreen(Screen[None]):
         if found is None:
             return None
         project, coder = self.qapp.project, self.qapp.coder
+        self.qapp.flush_reading()  # as in apply_code
         try:
             if accept:
                 project.accept_suggestion(found, coder)
