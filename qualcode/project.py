@@ -37,7 +37,7 @@ from qualcode.model import (
 from qualcode.store.engine import create_project_store, open_project_store
 from qualcode.store.repository import NewCoding, NewTranscript, Repository
 
-# Meta key of what a coder has had on screen in the workbench: {transcript: [[start, end], ...]}.
+# Meta key of what a coder has had on screen in the workbench: {content hash: [[start, end], ...]}.
 READING_KEY = "suggest.read.{coder}"
 
 if TYPE_CHECKING:
@@ -987,34 +987,46 @@ class Project:
         The suggestions learn "no code" only from segments a coder has read: before the last place they
         coded or decided in a transcript, segments they jumped over ("next uncertain", a search) do not
         count. The first time a transcript is marked, everything up to the coder's last place in it so
-        far counts as read, as it did before reading was recorded.
+        far counts as read, as it did before reading was recorded. The record follows the transcript's
+        text (its content hash): a rename keeps it, a new text under the old name starts afresh.
         """
-        key = READING_KEY.format(coder=coder)
-        stored: dict[str, list[list[int]]] = json.loads(self.repo.get_meta(key) or "{}")
-        ranges = stored.get(transcript)
-        if ranges is None:
-            decisions = self.suggestion_decisions(coder, transcript)
-            previewed = {(d.span, d.code) for d in decisions if d.bulk}  # accept all: not read
-            codings = self.codings(coders=(coder,), transcripts=(transcript,))
-            ends = [c.span.end for c in codings if (c.span, c.code) not in previewed]
-            ends += [d.span.end for d in decisions if not d.bulk]
-            ranges = [[0, max(ends)]] if ends else []
-        merged: list[list[int]] = []
-        for start, end in sorted([*ranges, *([s.start, s.end] for s in spans)]):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        if merged != stored.get(transcript):
-            stored[transcript] = merged
-            self.repo.set_meta(key, json.dumps(stored, separators=(",", ":")), coder)
+        content_hash = self.repo.transcript_hash(transcript)
+        if content_hash is None:
+            return  # deleted meanwhile: nothing to remember
+        decisions = self.suggestion_decisions(coder, transcript)
+        previewed = {(d.span, d.code) for d in decisions if d.bulk}  # accept all: not read
+        codings = self.codings(coders=(coder,), transcripts=(transcript,))
+        ends = [c.span.end for c in codings if (c.span, c.code) not in previewed]
+        ends += [d.span.end for d in decisions if not d.bulk]
+        seed = [[0, max(ends)]] if ends else []
+
+        def add(value: str | None) -> str | None:
+            stored: dict[str, list[list[int]]] = json.loads(value or "{}")
+            ranges = stored.get(content_hash, seed)
+            merged: list[list[int]] = []
+            for start, end in sorted([*ranges, *([s.start, s.end] for s in spans)]):
+                if merged and start <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], end)
+                else:
+                    merged.append([start, end])
+            if merged == stored.get(content_hash):
+                return None
+            stored[content_hash] = merged
+            return json.dumps(stored, separators=(",", ":"))
+
+        self.repo.update_meta(READING_KEY.format(coder=coder), add)
 
     def read_spans(self, coder: str) -> dict[str, list[Span]]:
         """What ``coder`` has had on screen in the workbench, per transcript (see :meth:`mark_read`)."""
         stored: dict[str, list[list[int]]] = json.loads(
             self.repo.get_meta(READING_KEY.format(coder=coder)) or "{}"
         )
-        return {name: [Span(start, end) for start, end in ranges] for name, ranges in stored.items()}
+        names = self.repo.transcript_names_for_hashes(stored)
+        return {
+            names[h]: [Span(start, end) for start, end in ranges]
+            for h, ranges in stored.items()
+            if h in names
+        }
 
     def uncertain_segments(
         self, coder: str, transcript: str | None = None, count: int = 10

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -146,6 +146,15 @@ class Repository:
         with self.write(coder) as tx:
             _set_meta(tx.conn, key, value)
 
+    def update_meta(self, key: str, change: Callable[[str | None], str | None]) -> None:
+        """Read a meta value and write ``change(value)`` back in one write transaction (None: keep it), so
+        two processes updating the same key cannot lose each other's update."""
+        with self.write(None) as tx:
+            value = tx.conn.execute(select(t.meta.c.value).where(t.meta.c.key == key)).scalar()
+            changed = change(value)
+            if changed is not None and changed != value:
+                _set_meta(tx.conn, key, changed)
+
     # -- transcripts ------------------------------------------------------------------------------
 
     def transcript_name_for_hash(self, content_hash: str) -> str | None:
@@ -154,6 +163,14 @@ class Repository:
                 select(t.transcripts.c.name).where(t.transcripts.c.content_hash == content_hash)
             ).scalar()
             return name
+
+    def transcript_hash(self, name: str) -> str | None:
+        """The content hash of the transcript called ``name`` (None if there is none)."""
+        with self.read() as conn:
+            found: str | None = conn.execute(
+                select(t.transcripts.c.content_hash).where(t.transcripts.c.name == name)
+            ).scalar()
+            return found
 
     def transcript_names_for_hashes(self, content_hashes: Iterable[str]) -> dict[str, str]:
         """The stored transcript's name for each of ``content_hashes`` already in the project, in one read."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -163,7 +164,10 @@ class QualcodeApp(App[None]):
         """Store what the coder has had on screen (with the UI state, and before every retrain)."""
         pending, self._pending_reading = self._pending_reading, {}
         for (coder, transcript), spans in pending.items():
-            self.project.mark_read(coder, transcript, spans)
+            # Not the coder's work, only what the model may learn from: a project that cannot be written
+            # says so when a coding is stored, not on every cursor move.
+            with suppress(QualcodeError):
+                self.project.mark_read(coder, transcript, spans)
 
     def _flush_meta(self) -> None:
         self.flush_reading()

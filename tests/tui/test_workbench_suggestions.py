@@ -211,17 +211,27 @@ async def test_the_workbench_stores_what_the_coder_had_on_screen(project_path: P
     async with app.run_test(size=SIZE) as pilot:
         screen = await settle(pilot)
         screen.jump_to("alpha", SECOND.start)  # as a search or "next uncertain" does: segment 0 to 4
-        await pilot.press("o")
+        await pilot.press("N")  # reject Othered there
         await settle(pilot)
         with Project.open(project_path) as project:
-            assert project.read_spans("ana")["alpha"] == [Span(13, 31), SECOND]
+            # Each segment read reaches to where the next one starts, so a run of them is one range.
+            assert project.read_spans("ana")["alpha"] == [Span(13, 32), Span(126, 170)]
             # Segments 1-3 were jumped over: the model learns from segments 0 and 4 only.
             assert project.suggester("ana").retrain().labelled == 2
         await pilot.press("k", "k", "o")  # back up through 3 to 2, coded there
         await settle(pilot)
         with Project.open(project_path) as project:
-            assert project.read_spans("ana")["alpha"] == [Span(13, 31), FIRST, Span(88, 125), SECOND]
+            assert project.read_spans("ana")["alpha"] == [Span(13, 32), Span(63, 170)]
             assert project.suggester("ana").retrain().labelled == 4  # segment 1 still unseen
+        await pilot.press("k")  # only moving: stored with the UI state a few seconds later
+
+        def ranges() -> int:
+            with Project.open(project_path) as project:
+                return len(project.read_spans("ana")["alpha"])
+
+        await _until(pilot, lambda: ranges() == 1)
+    with Project.open(project_path) as project:
+        assert project.read_spans("ana") == {"alpha": [Span(13, 170)]}
 
 
 async def test_the_panel_says_the_model_answers_once_it_can_be_calibrated(

@@ -434,3 +434,15 @@ def test_reading_recorded_late_keeps_what_the_frontier_said_was_read(project: Pr
     project.mark_read("ana", "alpha", [Span(150, 175)])
     assert project.read_spans("ana") == {"alpha": [Span(0, 180)]}
     assert project.read_spans("bo") == {}
+    # Reading is not coding: it makes no event and no coder.
+    assert project.events()[-1].action == "coding.add"
+
+
+def test_the_reading_record_follows_the_text_not_the_name(project: Project, tmp_path: Path) -> None:
+    project.mark_read("ana", "alpha", [Span(13, 32)])
+    project.rename_transcript("alpha", "alpha-old")
+    assert project.read_spans("ana") == {"alpha-old": [Span(13, 32)]}
+    other = tmp_path / "alpha.txt"
+    other.write_text("Interviewer: Something else entirely.\n", encoding="utf-8")
+    project.import_transcripts([other], coder="setup")
+    assert project.read_spans("ana") == {"alpha-old": [Span(13, 32)]}  # the new "alpha" has no record

@@ -160,8 +160,9 @@ class CodingScreen(Screen[None]):
         span = self.selection.span
         selection = span if (self.selection.visual is not None or self.selection.anchor is not None) else None
         view.set_marks(current.span if current else None, selection)
-        if span:
-            self.qapp.note_read(self.transcript_name, span)
+        reading = self._reading_span()
+        if reading is not None:
+            self.qapp.note_read(self.transcript_name, reading)
         here = self._all_codings_here(span) if span else []
         self.query_one(SegmentCodings).show(here, self.colours)
         mine_here = [c for c in here if c.coder == self.qapp.coder]
@@ -200,6 +201,15 @@ class CodingScreen(Screen[None]):
             (f"  {mode}", "bold"),
         )
         self.query_one("#status", Label).update(status)
+
+    def _reading_span(self) -> Span | None:
+        """The selected segments up to where the next one starts, so segments read in a row make one range."""
+        sel = self.selection
+        if not sel.segments or self.record is None:
+            return None
+        low, high = sorted((sel.cursor, sel.cursor if sel.anchor is None else sel.anchor))
+        end = sel.segments[high + 1].span.start if high + 1 < len(sel.segments) else len(self.record.text)
+        return Span(sel.segments[low].span.start, end)
 
     def _remember_position(self) -> None:
         key = f"tui.position.{self.qapp.coder}"
@@ -362,6 +372,7 @@ class CodingScreen(Screen[None]):
             self._suggest_again = True
             return
         self._suggest_busy, self._suggest_again = True, False
+        self.qapp.flush_reading()  # a retrain in the worker reads it from the project file
         self._suggest(self.transcript_name)
 
     def retrain_soon(self) -> None:
@@ -373,7 +384,6 @@ class CodingScreen(Screen[None]):
 
     def _retrain_now(self) -> None:
         self._retrain_timer = None
-        self.qapp.flush_reading()  # the retrain reads it from the project file
         self.request_suggestions()
 
     @work(thread=True, exit_on_error=False, group="suggest")
