@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -981,14 +982,19 @@ class Project:
 
         return SuggestionStore(self.repo).decisions(coder, transcript, decision)
 
-    def mark_read(self, coder: str, transcript: str, spans: Sequence[Span]) -> None:
+    def mark_read(
+        self, coder: str, transcript: str, spans: Sequence[Span], *, since: datetime | None = None
+    ) -> None:
         """Remember that ``coder`` has had these spans of ``transcript`` on screen (the workbench's cursor).
 
         The suggestions learn "no code" only from segments a coder has read: before the last place they
         coded or decided in a transcript, segments they jumped over ("next uncertain", a search) do not
         count. The first time a transcript is marked, everything up to the coder's last place in it so
-        far counts as read, as it did before reading was recorded. The record follows the transcript's
-        text (its content hash): a rename keeps it, a new text under the old name starts afresh.
+        far counts as read, as it did before reading was recorded: with ``since`` (when the workbench
+        began noting this transcript's reading), only the places worked before then, so a place reached
+        by a jump while the first note waited to be written does not count everything above it.
+        The record follows the transcript's text (its content hash): a rename keeps it, a new text under
+        the old name starts afresh.
         """
         content_hash = self.repo.transcript_hash(transcript)
         if content_hash is None:
@@ -996,8 +1002,12 @@ class Project:
         decisions = self.suggestion_decisions(coder, transcript)
         previewed = {(d.span, d.code) for d in decisions if d.bulk}  # accept all: not read
         codings = self.codings(coders=(coder,), transcripts=(transcript,))
-        ends = [c.span.end for c in codings if (c.span, c.code) not in previewed]
-        ends += [d.span.end for d in decisions if not d.bulk]
+        ends = [
+            c.span.end
+            for c in codings
+            if (c.span, c.code) not in previewed and (since is None or c.created_at < since)
+        ]
+        ends += [d.span.end for d in decisions if not d.bulk and (since is None or d.decided_at < since)]
         seed = [[0, max(ends)]] if ends else []
 
         def add(value: str | None) -> str | None:

@@ -6,6 +6,7 @@ import json
 import threading
 from collections.abc import Iterable
 from contextlib import suppress
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -47,7 +48,8 @@ class QualcodeApp(App[None]):
         self.project = Project.open(project_path)
         self.seen_event = self.project.last_event_id()
         self._pending_meta: dict[str, str] = {}
-        self._pending_reading: dict[tuple[str, str], list[Span]] = {}  # (coder, transcript): spans seen
+        # (coder, transcript): when the first of them was seen, and the spans seen since the last write.
+        self._pending_reading: dict[tuple[str, str], tuple[datetime, list[Span]]] = {}
         self._suggestion_services: list[SuggestionService] = []
         self._first_suggestions = first_suggestions  # for the first coder's first list only
         self._services_lock = threading.Lock()  # workers ask for the service; quitting closes them all
@@ -158,16 +160,16 @@ class QualcodeApp(App[None]):
 
     def note_read(self, transcript: str, span: Span) -> None:
         """The coder has this span on screen; the suggestions learn "no code" only from what was read."""
-        self._pending_reading.setdefault((self.coder, transcript), []).append(span)
+        self._pending_reading.setdefault((self.coder, transcript), (datetime.now(UTC), []))[1].append(span)
 
     def flush_reading(self) -> None:
         """Store what the coder has had on screen (with the UI state, and before every retrain)."""
         pending, self._pending_reading = self._pending_reading, {}
-        for (coder, transcript), spans in pending.items():
+        for (coder, transcript), (since, spans) in pending.items():
             # Not the coder's work, only what the model may learn from: a project that cannot be written
             # says so when a coding is stored, not on every cursor move.
             with suppress(QualcodeError):
-                self.project.mark_read(coder, transcript, spans)
+                self.project.mark_read(coder, transcript, spans, since=since)
 
     def _flush_meta(self) -> None:
         self.flush_reading()

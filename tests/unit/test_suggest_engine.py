@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 
@@ -436,6 +437,13 @@ def test_reading_recorded_late_keeps_what_the_frontier_said_was_read(project: Pr
     assert project.read_spans("bo") == {}
     # Reading is not coding: it makes no event and no coder.
     assert project.events()[-1].action == "coding.add"
+
+
+def test_a_place_reached_while_the_first_note_waited_is_not_seeded(project: Project) -> None:
+    since = datetime.now(UTC)  # the workbench noted segment 4 under the cursor, then the coder coded it
+    project.code("alpha", "Othered", coder="ana", start=126, end=156)
+    project.mark_read("ana", "alpha", [Span(126, 170)], since=since)
+    assert project.read_spans("ana") == {"alpha": [Span(126, 170)]}
 
 
 def test_the_reading_record_follows_the_text_not_the_name(project: Project, tmp_path: Path) -> None:

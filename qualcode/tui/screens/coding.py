@@ -286,7 +286,6 @@ class CodingScreen(Screen[None]):
         span = self.selection.span
         if span is None:
             return
-        self.qapp.flush_reading()  # what was on screen first, so this place does not mark all above it read
         try:
             added, coding = self.qapp.project.toggle_coding(
                 self.transcript_name, span, code, coder=self.qapp.coder
@@ -372,7 +371,6 @@ class CodingScreen(Screen[None]):
             self._suggest_again = True
             return
         self._suggest_busy, self._suggest_again = True, False
-        self.qapp.flush_reading()  # a retrain in the worker reads it from the project file
         self._suggest(self.transcript_name)
 
     def retrain_soon(self) -> None:
@@ -384,6 +382,7 @@ class CodingScreen(Screen[None]):
 
     def _retrain_now(self) -> None:
         self._retrain_timer = None
+        self.qapp.flush_reading()  # the retrain reads it from the project file (off the key press: a timer)
         self.request_suggestions()
 
     @work(thread=True, exit_on_error=False, group="suggest")
@@ -530,7 +529,6 @@ class CodingScreen(Screen[None]):
         if found is None:
             return None
         project, coder = self.qapp.project, self.qapp.coder
-        self.qapp.flush_reading()  # as in apply_code
         try:
             if accept:
                 project.accept_suggestion(found, coder)
