@@ -220,10 +220,11 @@ class Suggester:
         """Whether the project changed (a coding, a decision, ...) since the model was trained."""
         return self.model is None or self.trained_at != self.project_version()
 
-    def iter_retrain(self) -> Iterator[RetrainProgress | TrainedModel]:
+    def iter_retrain(self, refit: bool = False) -> Iterator[RetrainProgress | TrainedModel]:
         """Retrain on the coder's current codings and decisions, yielding progress, then the model.
 
         Safe to run in a worker thread: the new model is swapped in at the end in one assignment.
+        ``refit`` fits the calibration afresh even where the last one could be reused.
         """
         version = self.project_version()
         codings = self.data.codings(coders=(self.coder,))
@@ -287,7 +288,7 @@ class Suggester:
             unknown.extend(open_here)
         yield RetrainProgress("training", 0, len(labels))
         previous = self.model.calibration if self.model is not None else None
-        reuse = _reusable(previous, len(labels))
+        reuse = None if refit else _reusable(previous, len(labels))
         open_somewhere = unknown if any(unknown) else None
         model = train_model(knowledge, stack_raw(parts), labels, calibration=reuse, unknown=open_somewhere)
         with self._lock:

@@ -130,18 +130,30 @@ class SuggestionService:
             found.extend(suggester.suggestions(name, min_score=MIN_SCORE, per_unit=None, wait=False))
         return found
 
+    def calibration_reused(self) -> bool:
+        """Whether the model kept a calibration fitted on less of the coder's work (to retrain fast)."""
+        model = self._suggester().model
+        if model is None or not model.modelled_codes():
+            return False
+        return model.calibration.fitted_on not in (0, model.labelled)
+
     def retrain(
-        self, report: Callable[[Progress], None], cancelled: Callable[[], bool] = lambda: False
+        self,
+        report: Callable[[Progress], None],
+        cancelled: Callable[[], bool] = lambda: False,
+        *,
+        refit: bool = False,
     ) -> None:
         """Bring the model up to date with the coder's work, reporting progress as it goes.
 
-        ``cancelled`` is asked at each step; stopping early keeps the model as it was.
+        ``cancelled`` is asked at each step; stopping early keeps the model as it was. ``refit`` fits the
+        calibration afresh (three more fits), so the scores match a model trained from scratch.
         """
         from qualcode.suggest.session import RetrainProgress
 
         suggester = self._suggester()
         with self._lock:
-            steps: Iterator[object] = suggester.iter_retrain()
+            steps: Iterator[object] = suggester.iter_retrain(refit=refit)
             for step in steps:
                 if cancelled():
                     break

@@ -258,6 +258,20 @@ async def test_the_panel_says_the_model_answers_once_it_can_be_calibrated(
         await _until(pilot, lambda: screen.suggestion_status.startswith("Model"))
         assert screen.suggestion_status == "Model learned from 29 segments"
         assert {s.source.value for s in screen.suggested} == {"model"}
+        # One more coding: a quick retrain keeps the calibration fitted on 29, then refits it when idle,
+        # so the panel shows what a model trained afresh (qualcode suggest) shows.
+        screen.jump_to("long", segments[30].span.start)  # over segment 29, which is not read then
+        await pilot.press("o")
+        await _until(pilot, lambda: screen.suggestion_status == "Model learned from 30 segments")
+        screen = await settle(pilot)
+        assert screen.suggestion_status == "Model learned from 30 segments"
+        model = app.suggestion_service._suggester().model
+        assert model is not None and model.calibration.fitted_on == model.labelled == 30
+        shown = {(s.span, s.code): s.score for s in screen.suggested}
+    with Project.open(path) as project:
+        afresh = {(s.span, s.code): s.score for s in project.suggestions("long", "ana", min_score=0.2)}
+    assert shown.keys() & afresh.keys()
+    assert all(abs(shown[k] - afresh[k]) < 0.01 for k in shown.keys() & afresh.keys())
 
 
 async def test_next_uncertain_goes_to_an_undecided_segment(project_path: Path) -> None:

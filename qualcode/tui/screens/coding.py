@@ -402,6 +402,16 @@ class CodingScreen(Screen[None]):
                 if worker.is_cancelled:
                     return
                 self._from_thread(self._show_batch, service.batch(transcript))
+                # The quick retrain kept an older calibration; refit it now, unless more work has come in,
+                # so the panel's scores become those of `qualcode suggest` (a model trained afresh).
+
+                def superseded() -> bool:
+                    return worker.is_cancelled or self._suggest_again
+
+                if service.calibration_reused() and not superseded():
+                    service.retrain(lambda _progress: None, cancelled=superseded, refit=True)
+                    if not superseded():
+                        self._from_thread(self._show_batch, service.batch(transcript))
         except Exception as exc:  # coding goes on without suggestions; say why once, keep it in the panel
             self._from_thread(self._suggest_failed, exc)
         finally:
