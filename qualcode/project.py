@@ -999,16 +999,19 @@ class Project:
         content_hash = self.repo.transcript_hash(transcript)
         if content_hash is None:
             return  # deleted meanwhile: nothing to remember
-        decisions = self.suggestion_decisions(coder, transcript)
-        previewed = {(d.span, d.code) for d in decisions if d.bulk}  # accept all: not read
-        codings = self.codings(coders=(coder,), transcripts=(transcript,))
-        ends = [
-            c.span.end
-            for c in codings
-            if (c.span, c.code) not in previewed and (since is None or c.created_at < since)
-        ]
-        ends += [d.span.end for d in decisions if not d.bulk and (since is None or d.decided_at < since)]
-        seed = [[0, max(ends)]] if ends else []
+        key = READING_KEY.format(coder=coder)
+        seed: list[list[int]] = []
+        if content_hash not in json.loads(self.repo.get_meta(key) or "{}"):  # only the first record
+            decisions = self.suggestion_decisions(coder, transcript)
+            previewed = {(d.span, d.code) for d in decisions if d.bulk}  # accept all: not read
+            codings = self.codings(coders=(coder,), transcripts=(transcript,))
+            ends = [
+                c.span.end
+                for c in codings
+                if (c.span, c.code) not in previewed and (since is None or c.created_at < since)
+            ]
+            ends += [d.span.end for d in decisions if not d.bulk and (since is None or d.decided_at < since)]
+            seed = [[0, max(ends)]] if ends else []
 
         def add(value: str | None) -> str | None:
             stored: dict[str, list[list[int]]] = json.loads(value or "{}")
@@ -1024,7 +1027,7 @@ class Project:
             stored[content_hash] = merged
             return json.dumps(stored, separators=(",", ":"))
 
-        self.repo.update_meta(READING_KEY.format(coder=coder), add)
+        self.repo.update_meta(key, add)
 
     def read_spans(self, coder: str) -> dict[str, list[Span]]:
         """What ``coder`` has had on screen in the workbench, per transcript (see :meth:`mark_read`)."""

@@ -34,12 +34,18 @@ class Selection:
         return self.segments[self.cursor] if self.segments else None
 
     @property
+    def rows(self) -> tuple[int, int]:
+        """The first and last selected segment (the cursor's alone without an anchor)."""
+        low, high = sorted((self.cursor, self.cursor if self.anchor is None else self.anchor))
+        return low, high
+
+    @property
     def span(self) -> Span | None:
         if self.visual is not None:
             return self.visual
         if not self.segments:
             return None
-        low, high = sorted((self.cursor, self.cursor if self.anchor is None else self.anchor))
+        low, high = self.rows
         return Span(self.segments[low].span.start, self.segments[high].span.end)
 
     def move(self, delta: int) -> None:

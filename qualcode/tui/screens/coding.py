@@ -207,7 +207,7 @@ class CodingScreen(Screen[None]):
         sel = self.selection
         if not sel.segments or self.record is None:
             return None
-        low, high = sorted((sel.cursor, sel.cursor if sel.anchor is None else sel.anchor))
+        low, high = sel.rows
         end = sel.segments[high + 1].span.start if high + 1 < len(sel.segments) else len(self.record.text)
         return Span(sel.segments[low].span.start, end)
 
