@@ -464,6 +464,7 @@ def train_model(
     use_examples: bool = True,
     seed: int = 0,
     unknown: Sequence[Iterable[str]] | None = None,
+    threads: int = 1,
 ) -> TrainedModel:
     """Train on the coder's labelled units.
 
@@ -477,6 +478,7 @@ def train_model(
         seed: For the calibration folds.
         unknown: Per unit, codes the coder has not answered there yet (they may still code them): left
             out of that unit's training for those codes, neither positive nor negative.
+        threads: Codes fitted at once (more is faster, one is reproducible: see ``learn.FAST_THREADS``).
     """
     import numpy as np
 
@@ -517,13 +519,13 @@ def train_model(
     fitted_calibration = Calibration()
     if use_model and n:
         balance = BALANCE if exclusive else 0.0
-        classifiers = fit_classifiers(matrix, y, label_names, weights, balance=balance)
+        classifiers = fit_classifiers(matrix, y, label_names, weights, balance=balance, threads=threads)
         if calibration is not None:
             fitted_calibration = calibration
         elif classifiers.codes:
             groups = [u.transcript for u in raw.units]
             fitted_calibration = fit_calibration(
-                matrix, y, label_names, groups, weights, seed=seed, balance=balance
+                matrix, y, label_names, groups, weights, seed=seed, balance=balance, threads=threads
             )
             # The "no code" column's positives do not count: they are uncoded units, not the coder's codes.
             coded_positives = int(y[:, : len(codes)][:, modelled(y)[: len(codes)]].sum())

@@ -220,11 +220,12 @@ class Suggester:
         """Whether the project changed (a coding, a decision, ...) since the model was trained."""
         return self.model is None or self.trained_at != self.project_version()
 
-    def iter_retrain(self, refit: bool = False) -> Iterator[RetrainProgress | TrainedModel]:
+    def iter_retrain(self, refit: bool = False, threads: int = 1) -> Iterator[RetrainProgress | TrainedModel]:
         """Retrain on the coder's current codings and decisions, yielding progress, then the model.
 
         Safe to run in a worker thread: the new model is swapped in at the end in one assignment.
-        ``refit`` fits the calibration afresh even where the last one could be reused.
+        ``refit`` fits the calibration afresh even where the last one could be reused. ``threads``: codes
+        fitted at once (more is faster, one is reproducible: see ``learn.FAST_THREADS``).
         """
         version = self.project_version()
         codings = self.data.codings(coders=(self.coder,))
@@ -290,7 +291,9 @@ class Suggester:
         previous = self.model.calibration if self.model is not None else None
         reuse = None if refit else _reusable(previous, len(labels))
         open_somewhere = unknown if any(unknown) else None
-        model = train_model(knowledge, stack_raw(parts), labels, calibration=reuse, unknown=open_somewhere)
+        model = train_model(
+            knowledge, stack_raw(parts), labels, calibration=reuse, unknown=open_somewhere, threads=threads
+        )
         with self._lock:
             self.model, self.trained_at, self.granularity = model, version, granularity
             self._scored.clear()

@@ -149,11 +149,13 @@ class SuggestionService:
         ``cancelled`` is asked at each step; stopping early keeps the model as it was. ``refit`` fits the
         calibration afresh (three more fits), so the scores match a model trained from scratch.
         """
+        from qualcode.suggest.learn import FAST_THREADS
         from qualcode.suggest.session import RetrainProgress
 
         suggester = self._suggester()
         with self._lock:
-            steps: Iterator[object] = suggester.iter_retrain(refit=refit)
+            # The coder is waiting for this one: fit two codes at a time (not reproducible to the last digit)
+            steps: Iterator[object] = suggester.iter_retrain(refit=refit, threads=FAST_THREADS)
             for step in steps:
                 if cancelled():
                     break
