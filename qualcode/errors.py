@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class QualcodeError(Exception):
-    """A problem the user can fix; the CLI prints it as one line plus a hint, exit status 1.
+    """A problem the user can fix; the CLI prints it as one line (message; hint), exit status 1.
 
     Args:
         message: What went wrong, naming the file and position where there is one.

@@ -1,4 +1,4 @@
-"""The command line: parses, calls the Project API, and turns errors into one line, a hint and an exit status.
+"""The command line: parses, calls the Project API, and turns errors into one line (what went wrong; what to do) and an exit status.
 
 Commands live in one module per area; importing them registers them on the ``cli`` group.
 """

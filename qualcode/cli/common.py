@@ -30,14 +30,14 @@ def _default_coder() -> str:
 
 
 def fail(exc: QualcodeError) -> None:
-    """Print a user error as one line, the listed problems, and a hint; exit with status 1."""
-    click.echo(f"qualcode: error: {exc.message}", err=True)
+    """Print a user error as one line (what went wrong, then what to do), the listed problems under it;
+    exit with status 1."""
+    what_to_do = f"; {exc.hint}" if exc.hint else ""
+    click.echo(f"qualcode: error: {exc.message}{what_to_do}", err=True)
     for problem in exc.problems[:50]:
         click.echo(f"  {problem}", err=True)
     if len(exc.problems) > 50:
         click.echo(f"  ... and {len(exc.problems) - 50} more", err=True)
-    if exc.hint:
-        click.echo(f"  hint: {exc.hint}", err=True)
     sys.exit(1)
 
 

@@ -27,11 +27,13 @@ def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tup
 
 
 def assert_user_error(result: subprocess.CompletedProcess[str], message: str) -> None:
-    """Exit 1, the message on one line of stderr, then only indented detail lines; no traceback."""
+    """Exit 1, the message and what to do on one line of stderr, then only indented detail lines; no
+    traceback."""
     assert result.returncode == 1, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     first, *rest = result.stderr.splitlines()
-    assert first == f"qualcode: error: {message}"
+    assert first.startswith(f"qualcode: error: {message}; "), first
+    assert len(first) > len(f"qualcode: error: {message}; "), first
     assert all(line.startswith("  ") for line in rest), rest
 
 
@@ -164,11 +166,10 @@ def test_codebook_validate_lists_every_problem_with_file_and_line(qualcode: Any,
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         "qualcode: error: bad.yaml: 3 problem(s) in the codebook; first: "
-        "bad.yaml:4: code 'Stigma': colour 'crimson' is not #RRGGBB",
+        "bad.yaml:4: code 'Stigma': colour 'crimson' is not #RRGGBB; fix each listed line and validate again",
         "  bad.yaml:4: code 'Stigma': colour 'crimson' is not #RRGGBB",
         "  bad.yaml:4: code 'Stigma': hotkey 'p' already used by 'Hope'",
         "  bad.yaml:7: code 'Boundaries': unknown parent 'Limits'",
-        "  hint: fix each listed line and validate again",
     ]
 
 

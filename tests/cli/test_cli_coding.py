@@ -80,14 +80,16 @@ def test_code_errors_exit_1_and_store_nothing(qualcode: Any, project_path: Path)
     assert ambiguous.returncode == 1
     assert "Traceback" not in ambiguous.stderr
     assert ambiguous.stderr.splitlines() == [
-        "qualcode: error: transcript 'alpha': the quote appears 2 times: 'felt like an outsider'",
-        "  hint: say which one with an occurrence number (1 for the first)",
+        "qualcode: error: transcript 'alpha': the quote appears 2 times: 'felt like an outsider'; "
+        "say which one with an occurrence number (1 for the first)",
     ]
     unknown = qualcode(
         "code", project_path, "--transcript", "alpha", "--code", "Stigma", "--start", "1", "--end", "4"
     )
     assert unknown.returncode == 1
-    assert unknown.stderr.splitlines()[0] == "qualcode: error: no code named 'Stigma'"
+    assert unknown.stderr.splitlines() == [
+        "qualcode: error: no code named 'Stigma'; add it to the codebook, or list codes: qualcode codebook show"
+    ]
     assert _stored(project_path) == []
 
 
@@ -165,11 +167,11 @@ def test_import_codings_with_bad_rows_exits_1_listing_them_and_stores_nothing(
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
-        "qualcode: error: codings.csv: 3 of 4 rows cannot be placed; nothing was imported",
+        "qualcode: error: codings.csv: 3 of 4 rows cannot be placed; nothing was imported; "
+        "fix the listed rows and import again",
         "  codings.csv:3: quote not found in the transcript: 'like a stranger'",
         "  codings.csv:4: no transcript named 'nobody'",
         "  codings.csv:5: start 'one' is not a whole number",
-        "  hint: fix the listed rows and import again",
     ]
     assert _stored(project_path) == []
 
@@ -188,8 +190,8 @@ def test_codebook_edits_from_the_command_line(qualcode: Any, project_path: Path)
     refused = qualcode("codebook", "delete", project_path, "Being othered")
     assert refused.returncode == 1
     assert refused.stderr.splitlines() == [
-        "qualcode: error: code 'Being othered' has 2 codings",
-        "  hint: confirm that they go too (--with-codings), or merge the code into another",
+        "qualcode: error: code 'Being othered' has 2 codings; "
+        "confirm that they go too (--with-codings), or merge the code into another",
     ]
     with Project.open(project_path) as project:
         assert [(c.name, c.parent) for c in project.codebook()] == [
