@@ -300,10 +300,10 @@ class Suggester:
         yield RetrainProgress("done", len(labels), len(labels))
         yield model
 
-    def retrain(self) -> TrainedModel:
+    def retrain(self, threads: int = 1) -> TrainedModel:
         """Retrain now and return the new model (the plain-function form of :meth:`iter_retrain`)."""
         model: TrainedModel | None = None
-        for step in self.iter_retrain():
+        for step in self.iter_retrain(threads=threads):
             if isinstance(step, TrainedModel):
                 model = step
         assert model is not None
