@@ -100,7 +100,12 @@ def _structural_problems(codes: Iterable[Code]) -> Iterator[Problem]:
             continue
         key = code.name.casefold()
         if key in names:
-            yield Problem(code.line, f"duplicate code name {code.name!r} (also at line {names[key].line})")
+            where = (
+                f"also at line {names[key].line}"
+                if names[key].line is not None
+                else "already in the codebook"
+            )
+            yield Problem(code.line, f"duplicate code name {code.name!r} ({where})")
         else:
             names[key] = code
         if code.colour is not None:

@@ -524,7 +524,10 @@ class Repository:
             try:
                 tx.conn.execute(update(t.codes).where(t.codes.c.id == code_id).values(**values))
             except IntegrityError as exc:
-                raise ConflictError(f"code {name!r}: that hotkey is taken by another code") from exc
+                raise ConflictError(
+                    f"code {name!r}: that hotkey is taken by another code",
+                    "choose a hotkey no other code has (qualcode codebook show lists them)",
+                ) from exc
             tx.log("code.update", code=name, before={k: before[k] for k in values}, after=values)
 
     def rename_code(self, old: str, new: str, coder: str | None) -> None:
@@ -549,7 +552,10 @@ class Repository:
             parent_id = _code_id(conn, new_parent) if new_parent else None
             # Refuse to hang a code below its own descendant.
             if parent_id is not None and (parent_id == code_id or _is_below(conn, parent_id, code_id)):
-                raise ConflictError(f"cannot move {name!r} below {new_parent!r}: that is inside {name!r}")
+                raise ConflictError(
+                    f"cannot move {name!r} below {new_parent!r}: that is inside {name!r}",
+                    "choose a parent outside it, or none to make it a top-level code",
+                )
             old_parent = conn.execute(select(t.codes.c.parent_id).where(t.codes.c.id == code_id)).scalar()
             tx.images.capture("codes", [code_id])
             conn.execute(update(t.codes).where(t.codes.c.id == code_id).values(parent_id=parent_id))
@@ -567,7 +573,7 @@ class Repository:
             conn = tx.conn
             source_id, target_id = _code_id(conn, source), _code_id(conn, target)
             if source_id == target_id:
-                raise ConflictError(f"cannot merge {source!r} into itself")
+                raise ConflictError(f"cannot merge {source!r} into itself", "name the code to merge it into")
             if conn.execute(select(t.codes.c.is_group).where(t.codes.c.id == target_id)).scalar():
                 raise ConflictError(
                     f"{target!r} is a group and cannot hold codings", "merge into a codable code"
@@ -1142,7 +1148,9 @@ def _insert_code(conn: Connection, code: Code) -> int:
     position = conn.execute(select(func.coalesce(func.max(t.codes.c.position), -1) + 1)).scalar_one()
     parent_id = _code_id(conn, code.parent) if code.parent else None
     if _find_code_id(conn, code.name) is not None:
-        raise ConflictError(f"a code named {code.name!r} already exists")
+        raise ConflictError(
+            f"a code named {code.name!r} already exists", "choose another name, or use the code that exists"
+        )
     return int(
         _insert_id(conn, insert(t.codes).values(**_code_values(code), parent_id=parent_id, position=position))
     )

@@ -194,8 +194,10 @@ def test_add_and_update_code_check_the_codebook(project: Project, project_path: 
     )
     with pytest.raises(ConflictError, match="hotkey 'b' already used by 'Boundaries'"):
         project.add_code("Burnout", hotkey="b")
-    with pytest.raises(ConflictError, match="duplicate code name 'hope'"):
+    with pytest.raises(ConflictError) as duplicate:
         project.add_code("hope")
+    # the code in the project has no line in a file to point at
+    assert duplicate.value.message == "duplicate code name 'hope' (already in the codebook)"
     project.update_code("Boundaries", coder="ana", keywords=["boundary", "line"], colour="#D55E00")
     with pytest.raises(ConflictError, match="that hotkey is taken"):
         project.update_code("Hope", hotkey="o")
