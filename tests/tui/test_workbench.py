@@ -18,6 +18,7 @@ from qualcode.project import Project
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.modals.dialogs import ErrorDialog
 from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.widgets.transcript_view import TranscriptView
 
 SIZE = (100, 30)
 
@@ -306,3 +307,22 @@ async def test_switching_coder_reloads_the_coding_screen_for_the_new_coder(proje
         ("alpha", 32, 49, "Hope", "bo"),
         ("alpha", 63, 87, "Othered", "ana"),
     ]
+
+
+async def test_a_position_restored_far_down_a_transcript_is_on_screen(project_path: Path) -> None:
+    # The keys act on the cursor's segment, so the coder must see it when the workbench reopens there.
+    with Project.open(project_path) as project:
+        project.import_transcripts([Path(__file__).parents[2] / "transcripts" / "P01.txt"], coder="ana")
+    app = make_app(project_path, transcript="P01")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["J"] * 60, "q")  # sixty turns down
+    app = make_app(project_path, transcript=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen) and screen.transcript_name == "P01"
+        cursor = screen.selection.current
+        assert cursor is not None and screen.selection.cursor > 60
+        view = screen.query_one(TranscriptView)
+        top, height = view.scroll_offset.y, view.scrollable_content_region.height
+        assert top <= view.line_of_offset(cursor.span.start) < top + height

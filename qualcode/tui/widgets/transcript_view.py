@@ -168,6 +168,15 @@ class TranscriptView(ScrollView, can_focus=True):
         self._line_starts = [line.start for line in lines]
         self.virtual_size = Size(width + GUTTER + INDENT, len(lines))
         self.refresh()
+        if self.cursor is not None:
+            # The lines moved (the first layout comes with the real width, after the cursor was set, say
+            # to a position restored far down): keep the cursor's segment on screen, once the new size
+            # lets the view scroll that far.
+            self.call_after_refresh(self._keep_cursor_in_view)
+
+    def _keep_cursor_in_view(self) -> None:
+        if self.cursor is not None:  # the cursor as it is by then, not as it was at the relayout
+            self.scroll_span_into_view(self.cursor)
 
     def on_resize(self, _event: events.Resize) -> None:
         self._relayout()
