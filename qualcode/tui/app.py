@@ -183,9 +183,12 @@ class QualcodeApp(App[None]):
         latest = self.project.last_event_id()
         if latest != self.seen_event:
             self.seen_event = latest
-            reload = getattr(self.screen, "reload_codes", None) or getattr(self.screen, "reload", None)
-            if callable(reload):
-                reload()
+            # The screen under any dialog: a change noticed while one is up must not be lost to it.
+            for screen in reversed(self.screen_stack):
+                reload = getattr(screen, "reload_codes", None) or getattr(screen, "reload", None)
+                if callable(reload):
+                    reload()
+                    break
             self.notify("Updated with changes made elsewhere", timeout=2)
 
     async def action_quit(self) -> None:

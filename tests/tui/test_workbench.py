@@ -136,6 +136,28 @@ async def test_a_change_by_another_process_is_picked_up(project_path: Path) -> N
     assert stored(project_path) == []
 
 
+async def test_a_change_by_another_process_is_picked_up_behind_an_error_dialog(project_path: Path) -> None:
+    # A key that acted on a code just deleted elsewhere shows an error; the deletion, noticed while the
+    # dialog is up, must still reach the coding screen under it (it stayed stale until a restart).
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        with Project.open(project_path) as other:
+            other.delete_code("Hope", coder="bo")
+        await pilot.press("p")  # Hope's hotkey, before the workbench has looked for changes
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog) and "Hope" in app.screen.message
+        app._poll()
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        assert screen.codebook.get("Hope") is None and "p" not in screen.keys
+        await pilot.press("p")  # now a key no code has: nothing happens, no dialog
+        await pilot.pause()
+        assert app.screen is screen
+    assert stored(project_path) == []
+
+
 async def test_the_position_is_remembered_per_coder(project_path: Path) -> None:
     app = make_app(project_path)
     async with app.run_test(size=SIZE) as pilot:
