@@ -18,6 +18,7 @@ from qualcode.project import Project
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.modals.dialogs import ErrorDialog
 from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.widgets.codebook_panel import SegmentCodings
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
 SIZE = (100, 30)
@@ -348,3 +349,21 @@ async def test_a_position_restored_far_down_a_transcript_is_on_screen(project_pa
         view = screen.query_one(TranscriptView)
         top, height = view.scroll_offset.y, view.scrollable_content_region.height
         assert top <= view.line_of_offset(cursor.span.start) < top + height
+
+
+async def test_the_coders_own_codings_are_listed_first_on_a_crowded_selection(project_path: Path) -> None:
+    with Project.open(project_path) as other:
+        for coder in ("bo", "cy"):
+            for code in ("Othered", "Role clarity", "Hope"):
+                other.code("alpha", code, coder=coder, start=13, end=31)
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")  # ana's Hope on the first segment, where bo and cy have three codes each
+        await pilot.pause()
+        panel = app.screen.query_one(SegmentCodings)
+        lines = str(panel.content).splitlines()
+        # six rows: ana's own coding first, four of the others', and how many more there are
+        assert len(lines) == 6 and lines[0].startswith("■ Hope  ana, ")
+        assert all(line.split(",")[0].endswith(("  bo", "  cy")) for line in lines[1:5])
+        assert lines[5] == "… and 2 more here"
+    assert ("alpha", 13, 31, "Hope", "ana") in stored(project_path)

@@ -164,7 +164,7 @@ class CodingScreen(Screen[None]):
         if reading is not None:
             self.qapp.note_read(self.transcript_name, reading)
         here = self._all_codings_here(span) if span else []
-        self.query_one(SegmentCodings).show(here, self.colours)
+        self.query_one(SegmentCodings).show(here, self.colours, self.qapp.coder)
         mine_here = [c for c in here if c.coder == self.qapp.coder]
         if mine_here:
             self.focus_code = mine_here[0].code

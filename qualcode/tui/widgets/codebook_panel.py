@@ -92,16 +92,25 @@ class CodeDetail(VerticalScroll):
 
 
 class SegmentCodings(Static):
-    """The codings on the current selection: code, coder and when."""
+    """The codings on the current selection: code, coder and when; the coder's own first."""
 
-    def show(self, codings: list[Coding], colours: dict[str, str]) -> None:
+    ROWS = 6  # the panel's height in app.tcss (#segment-codings max-height): one row a coding
+
+    def show(self, codings: list[Coding], colours: dict[str, str], coder: str = "") -> None:
         if not codings:
             self.update(Text("No codings here yet", style="dim"))
             return
-        text = Text()
-        for coding in codings:
+        # Where other coders have coded much, the coder's own codings must not be the ones cut off.
+        ordered = sorted(codings, key=lambda c: c.coder != coder)
+        shown = ordered if len(ordered) <= self.ROWS else ordered[: self.ROWS - 1]
+        lines: list[Text] = []
+        for coding in shown:
             when = coding.created_at.astimezone().strftime("%d %b %H:%M")
-            text.append("■ ", style=colours.get(coding.code, "#888888"))
-            text.append(coding.code)
-            text.append(f"  {coding.coder}, {when}\n", style="dim")
-        self.update(text)
+            line = Text(no_wrap=True, overflow="ellipsis")
+            line.append("■ ", style=colours.get(coding.code, "#888888"))
+            line.append(coding.code)
+            line.append(f"  {coding.coder}, {when}", style="dim")
+            lines.append(line)
+        if len(shown) < len(ordered):
+            lines.append(Text(f"… and {len(ordered) - len(shown)} more here", style="dim"))
+        self.update(Text("\n", no_wrap=True, overflow="ellipsis").join(lines))
