@@ -309,7 +309,7 @@ class TrainedModel:
                 count = len(self.positives.get(code, []))
                 found = cues.get(n)
                 parts.append(
-                    f"learned from your {count} codings" + (f" ({', '.join(found)})" if found else "")
+                    f"learned from your {count} coded segments" + (f" ({', '.join(found)})" if found else "")
                 )
             if hit is not None:
                 parts.insert(0 if source == 0 else len(parts), hit.reason())
