@@ -78,7 +78,11 @@ def import_(
         if attributes is not None:
             _report_attributes(proj.load_attributes(attributes, coder))
         if refused:
-            click.echo(f"qualcode: error: {refused} of {len(results)} files refused (see above)", err=True)
+            click.echo(
+                f"qualcode: error: {refused} of {len(results)} files refused (see above); fix them and import "
+                "them again (the others are in the project)",
+                err=True,
+            )
             sys.exit(1)
 
 

@@ -526,7 +526,7 @@ class Repository:
             except IntegrityError as exc:
                 raise ConflictError(
                     f"code {name!r}: that hotkey is taken by another code",
-                    "choose a hotkey no other code has (qualcode codebook show lists them)",
+                    "choose a hotkey no other code has",
                 ) from exc
             tx.log("code.update", code=name, before={k: before[k] for k in values}, after=values)
 
@@ -554,7 +554,7 @@ class Repository:
             if parent_id is not None and (parent_id == code_id or _is_below(conn, parent_id, code_id)):
                 raise ConflictError(
                     f"cannot move {name!r} below {new_parent!r}: that is inside {name!r}",
-                    "choose a parent outside it, or none to make it a top-level code",
+                    "choose a parent outside it, or no parent to make it a top-level code",
                 )
             old_parent = conn.execute(select(t.codes.c.parent_id).where(t.codes.c.id == code_id)).scalar()
             tx.images.capture("codes", [code_id])

@@ -37,7 +37,11 @@ def test_import_reports_each_file_and_exits_1_when_one_is_refused(
     )
     # The importer's own words may change; the file is named and called binary.
     assert by_status["refused"].startswith("refused   broken.txt: broken.txt: ")
-    assert "binary file" in by_status["refused"]
+    assert "binary file" in by_status["refused"] and "; " in by_status["refused"]  # then what to do
+    assert result.stderr.splitlines() == [
+        "qualcode: error: 1 of 3 files refused (see above); fix them and import them again "
+        "(the others are in the project)"
+    ]
     assert lines[3:] == ["1 imported, 1 skipped, 1 refused", "attributes for 2 cases; 2 transcripts linked"]
     with Project.open(project_path) as project:
         assert [(t.name, t.case, t.turns, t.segments) for t in project.transcripts()] == [

@@ -107,7 +107,7 @@ def test_progress_counts_every_file(tmp_path: Path) -> None:
     results = [e for e in events if isinstance(e, FileResult)]
     assert [(r.status, r.message) for r in results] == [  # in the order the files were given
         ("imported", "3 turns, 6 segments"),
-        ("refused", f"{files[1]}: no such file"),
+        ("refused", f"{files[1]}: no such file; check the path"),  # what to do, on the same line
     ]
     progress = [e for e in events if isinstance(e, ImportProgress)]
     assert progress[-1] == ImportProgress(2, 2, "")
@@ -142,8 +142,8 @@ def test_the_same_name_with_other_content_is_refused(tmp_path: Path) -> None:
         [result] = project.import_transcripts([other])
     assert result.status == "refused"
     assert result.message == (
-        "a transcript named 'alpha' already exists "
-        "(rename one: qualcode transcripts rename PROJECT alpha NEW-NAME)"
+        "a transcript named 'alpha' already exists; "
+        "rename one: qualcode transcripts rename PROJECT alpha NEW-NAME"
     )
     with Project.open(tmp_path / "p.qualcode") as project:
         assert project.transcript("alpha").text == ALPHA
