@@ -183,12 +183,17 @@ class QualcodeApp(App[None]):
         latest = self.project.last_event_id()
         if latest != self.seen_event:
             self.seen_event = latest
-            # The screen under any dialog: a change noticed while one is up must not be lost to it.
+            from qualcode.tui.screens.coding import CodingScreen
+
+            # The top screen that shows project data, under any dialog, and a coding screen under the
+            # codebook editor or another full screen: its keys act on codes, which may be gone.
+            # (The project screen reloads when it is opened again.)
+            top = True
             for screen in reversed(self.screen_stack):
                 reload = getattr(screen, "reload_codes", None) or getattr(screen, "reload", None)
-                if callable(reload):
+                if callable(reload) and (top or isinstance(screen, CodingScreen)):
                     reload()
-                    break
+                    top = False
             self.notify("Updated with changes made elsewhere", timeout=2)
 
     async def action_quit(self) -> None:

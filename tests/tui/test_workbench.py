@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from qualcode.model import MemoTarget
 from qualcode.project import Project
@@ -147,16 +148,34 @@ async def test_a_change_by_another_process_is_picked_up_behind_an_error_dialog(p
         await pilot.press("p")  # Hope's hotkey, before the workbench has looked for changes
         await pilot.pause()
         assert isinstance(app.screen, ErrorDialog) and "Hope" in app.screen.message
-        app._poll()
-        await pilot.press("escape")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, CodingScreen)
-        assert screen.codebook.get("Hope") is None and "p" not in screen.keys
+        screen = await _poll_and_go_back_without_hope(app, pilot)
         await pilot.press("p")  # now a key no code has: nothing happens, no dialog
         await pilot.pause()
         assert app.screen is screen
     assert stored(project_path) == []
+
+
+async def test_a_change_by_another_process_reaches_the_coding_screen_under_the_codebook_editor(
+    project_path: Path,
+) -> None:
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        with Project.open(project_path) as other:
+            other.delete_code("Hope", coder="bo")
+        await _poll_and_go_back_without_hope(app, pilot)
+
+
+async def _poll_and_go_back_without_hope(app: QualcodeApp, pilot: Pilot[None]) -> CodingScreen:
+    """Let the workbench look for changes, leave the screen on top; the coding screen must know Hope is gone."""
+    app._poll()
+    await pilot.press("escape")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, CodingScreen)
+    assert screen.codebook.get("Hope") is None and "p" not in screen.keys
+    return screen
 
 
 async def test_the_position_is_remembered_per_coder(project_path: Path) -> None:
