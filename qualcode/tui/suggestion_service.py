@@ -37,7 +37,9 @@ class SuggestionBatch:
     labelled: int  # segments (or turns) the model learned from
     note: str = ""  # why a configured spaCy pipeline is not in use
     modelled: bool = False  # the learned classifiers answer (False: too few codings to calibrate them yet)
-    calibration_codings: int = 0  # coded segments in codes used at least MIN_POSITIVES times (8 needed)
+    calibration_codings: int = (
+        0  # (segment, code) pairs of codes on at least MIN_POSITIVES segments (8 needed)
+    )
 
 
 @dataclass(frozen=True, slots=True)

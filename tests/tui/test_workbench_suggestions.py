@@ -200,8 +200,8 @@ async def test_the_model_retrains_in_the_background_as_codings_arrive(project_pa
         screen = await settle(pilot)
         # One coding cannot calibrate the model, so the panel says what answers instead.
         assert screen.suggestion_status == (
-            "Model starts at 8 coded segments in codes used on two or more (0 so far); until then keywords, "
-            "examples and your codings"
+            "Model starts when codes used on two or more segments have 8 segments between them (0 so far); "
+            "until then keywords, examples and your codings"
         )
         # The coded segment is no longer suggested for the code it now has.
         assert (FIRST, "Othered") not in [(s.span, s.code) for s in screen.suggested]
