@@ -524,8 +524,17 @@ def train_model(
             fitted_calibration = calibration
         elif classifiers.codes:
             groups = [u.transcript for u in raw.units]
+            places = [f"{u.transcript}\x00{u.span.start}" for u in raw.units]
             fitted_calibration = fit_calibration(
-                matrix, y, label_names, groups, weights, seed=seed, balance=balance, threads=threads
+                matrix,
+                y,
+                label_names,
+                groups,
+                weights,
+                seed=seed,
+                balance=balance,
+                threads=threads,
+                places=places,
             )
             # The "no code" column's positives do not count: they are uncoded units, not the coder's codes.
             coded_positives = int(y[:, : len(codes)][:, modelled(y)[: len(codes)]].sum())

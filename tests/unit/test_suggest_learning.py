@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse import random as sparse_random
 
+from qualcode.demo import build_demo
 from qualcode.suggest.learn import BALANCE, fit_classifiers
 
 
@@ -48,3 +51,48 @@ def test_fits_are_reproducible_to_the_last_digit_by_default() -> None:
     for _ in range(2):
         again = fit_classifiers(matrix, labels, codes)
         assert np.array_equal(first.coef, again.coef) and np.array_equal(first.intercept, again.intercept)
+
+
+# 26 codings a coder made in the demo's first interview (segment, code), from an exploratory test
+EARLY_CODINGS = [
+    (9, "Lived experience and disclosure"), (22, "Role dilution"), (24, "Role dilution"),
+    (25, "Role dilution"), (27, "Training and supervision"), (29, "Training and supervision"),
+    (39, "Professional jurisdiction and resistance"), (39, "Role dilution"),
+    (40, "Professional jurisdiction and resistance"), (42, "Role dilution"), (43, "Role dilution"),
+    (46, "Shared expectations"), (47, "Shared expectations"), (49, "Organisational support"),
+    (50, "Organisational support"), (55, "Trust and relationship with patients"),
+    (56, "Trust and relationship with patients"), (57, "Trust and relationship with patients"),
+    (60, "Recovery and hope"), (68, "Distinctiveness of the role"), (69, "Distinctiveness of the role"),
+    (75, "Lived experience and disclosure"), (75, "Training and supervision"), (77, "Boundaries"),
+    (77, "Lived experience and disclosure"), (78, "Boundaries"),
+]  # fmt: skip
+
+
+def test_the_calibration_holds_still_as_an_early_coder_moves_to_other_interviews(tmp_path: Path) -> None:
+    # With 26 codings in one interview, one rejection in a second interview redrew every calibration
+    # fold (a shuffled split of all units): the scaling went from a = 5.24, b = 0.23 to 4.40, -0.40, and
+    # the suggestions scored 0.3 or more from 252 to 91. One more in a third interview made the folds
+    # group by interview, and the fold scoring the first one learned from 3 units: no calibration, so
+    # the model was dropped altogether.
+    with build_demo(tmp_path / "demo.qualcode") as project:
+        segments = project.segments("P01")
+        for index, code in EARLY_CODINGS:
+            span = segments[index].span
+            project.code("P01", code, coder="ana", start=span.start, end=span.end)
+        suggester = project.suggester("ana")
+        scalings = []
+        for transcript, index in ((None, 0), ("P05", 19), ("P03", 10)):
+            if transcript is not None:
+                span = project.segments(transcript)[index].span
+                project.mark_read("ana", transcript, [span])
+                [first, *_] = [
+                    s for s in project.suggestions(transcript, "ana", min_score=0.0) if s.span == span
+                ]
+                project.reject_suggestion(first, "ana")
+            suggester.model = None  # fit the calibration afresh, as `qualcode suggest` does
+            model = suggester.retrain()
+            assert model.modelled_codes() and model.calibration.fitted_on == model.labelled
+            scalings.append((model.calibration.a, model.calibration.b))
+        (a0, b0), *later = scalings
+        for a, b in later:
+            assert abs(a - a0) < 0.3 and abs(b - b0) < 0.3, scalings
