@@ -72,7 +72,7 @@ def test_the_calibration_holds_still_as_an_early_coder_moves_to_other_interviews
     # With 26 codings in one interview, one rejection in a second interview redrew every calibration
     # fold (a shuffled split of all units): the scaling went from a = 5.24, b = 0.23 to 4.40, -0.40, and
     # the suggestions scored 0.3 or more from 252 to 91. One more in a third interview made the folds
-    # group by interview, and the fold scoring the first one learned from 3 units: no calibration, so
+    # group by interview, and the fold scoring the first one learned from 2 units: no calibration, so
     # the model was dropped altogether.
     with build_demo(tmp_path / "demo.qualcode") as project:
         segments = project.segments("P01")
