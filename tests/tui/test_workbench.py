@@ -386,3 +386,17 @@ async def test_the_coders_own_codings_are_listed_first_on_a_crowded_selection(pr
         assert all(line.split(",")[0].endswith(("  bo", "  cy")) for line in lines[1:5])
         assert lines[5] == "… and 2 more here"
     assert ("alpha", 13, 31, "Hope", "ana") in stored(project_path)
+
+
+async def test_a_code_key_typed_right_after_a_move_codes_the_segment_moved_to(project_path: Path) -> None:
+    # Keys that arrive in one read (a fast typist, a lagging SSH link): the move is a binding, run when
+    # the key reaches the app, so a code key handled on the way must not overtake it.
+    from textual import events
+
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        for key in ("j", "o", "j", "p"):
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+        await pilot.pause()
+    assert stored(project_path) == [("alpha", 32, 49, "Othered", "ana"), ("alpha", 63, 87, "Hope", "ana")]

@@ -257,6 +257,13 @@ class CodingScreen(Screen[None]):
         code = self.keys.get(event.character or "") if event.character else None
         if code is not None and not event.key.startswith("ctrl+"):
             event.stop()
+            # A move is a binding, run when its key reaches the app; handled here, a code key typed
+            # right after it (both in one read: "j3") would overtake it and code the segment left
+            # behind. Queued on the app, it runs after every key before it.
+            self.app.call_later(self._apply_code_key, code)
+
+    def _apply_code_key(self, code: str) -> None:
+        if self.is_attached and self.app.screen is self:  # not if a key before it left this screen
             self.apply_code(code)
 
     @on(TranscriptView.SegmentClicked)
