@@ -16,7 +16,7 @@ import pytest
 from textual.pilot import Pilot
 
 from qualcode.errors import QualcodeError
-from qualcode.model import Decision, Origin, Span
+from qualcode.model import Decision, Origin, Span, UncertainSegment
 from qualcode.project import Project
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.modals.accept_all import AcceptAllDialog
@@ -275,17 +275,25 @@ async def test_the_panel_says_the_model_answers_once_it_can_be_calibrated(
     assert all(abs(shown[k] - afresh[k]) < 0.01 for k in shown.keys() & afresh.keys())
 
 
-async def test_next_uncertain_goes_to_an_undecided_segment(project_path: Path) -> None:
+def _code_two_segments(project_path: Path) -> None:
     with Project.open(project_path) as project:
         project.code("alpha", "Othered", coder="ana", start=63, end=87)
         project.code("alpha", "Hope", coder="ana", start=170, end=180)
+
+
+async def _next_uncertain(pilot: Pilot[None], screen: CodingScreen) -> UncertainSegment:
+    await pilot.press("ctrl+n")
+    await _until(pilot, lambda: screen.uncertain is not None)
+    assert screen.uncertain is not None
+    return screen.uncertain
+
+
+async def test_next_uncertain_goes_to_an_undecided_segment(project_path: Path) -> None:
+    _code_two_segments(project_path)
     app = QualcodeApp(project_path, "ana", transcript="alpha")
     async with app.run_test(size=SIZE) as pilot:
         screen = await settle(pilot)
-        await pilot.press("ctrl+n")
-        await _until(pilot, lambda: screen.uncertain is not None)
-        found = screen.uncertain
-        assert found is not None
+        found = await _next_uncertain(pilot, screen)
         coded = {Span(63, 87), Span(170, 180)}
         assert found.span not in coded
         current = screen.selection.current
@@ -301,6 +309,28 @@ async def test_next_uncertain_goes_to_an_undecided_segment(project_path: Path) -
             found.span,
         )
         assert following.span not in coded
+
+
+async def test_coding_the_uncertain_segment_answers_it(project_path: Path) -> None:
+    # After "next uncertain", coding the segment with a key is the coder's answer there: the panel must
+    # stop offering that code (y then stored an "accepted" decision for a coding made by hand).
+    _code_two_segments(project_path)
+    app = QualcodeApp(project_path, "ana", transcript="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        found = await _next_uncertain(pilot, screen)
+        assert found.transcript == screen.transcript_name and found.suggestions
+        code = found.suggestions[0].code
+        key = next(k for k, name in screen.keys.items() if name == code)
+        await pilot.press(key)
+        await pilot.pause()
+        assert screen.uncertain is None and "unsure here" not in panel_text(screen)
+        assert code not in {s.code for s in screen._suggestions_here()}
+        await pilot.press("y")  # whatever is left here; never the code just applied by hand
+        await pilot.pause()
+    with Project.open(project_path) as project:
+        assert not [d for d in project.suggestion_decisions(coder="ana") if d.code == code]
+        assert (found.transcript, code) in {(c.transcript, c.code) for c in project.codings(coders=("ana",))}
 
 
 async def test_inline_mode_underlines_suggestions_in_the_text(project_path: Path) -> None:

@@ -303,6 +303,8 @@ class CodingScreen(Screen[None]):
         self.focus_code = coding.code
         self.qapp.note_own_change()
         self.notify(f"{'Coded' if added else 'Removed'} {coding.code}", timeout=1.5)
+        if added:  # the coder's answer here, as an accept would be
+            self._drop_answered(span, coding.code)
         if self.selection.visual is not None or self.selection.anchor is not None:
             self.selection.collapse()
         self.reload_codings()
@@ -522,8 +524,13 @@ class CodingScreen(Screen[None]):
 
     def _drop_suggestion(self, done: Suggestion) -> None:
         """Take a decided suggestion off the screen at once; the next refresh agrees."""
-        self.suggested = [s for s in self.suggested if (s.span, s.code) != (done.span, done.code)]
-        if self.uncertain is not None and self.uncertain.span.overlaps(done.span):
+        self._drop_answered(done.span, done.code)
+
+    def _drop_answered(self, span: Span, code: str) -> None:
+        """The coder has answered ``code`` on ``span`` (decided or coded it): it is not offered there any
+        more, and a place "next uncertain" went to there is answered, until the retrain's fresh list."""
+        self.suggested = [s for s in self.suggested if not (s.code == code and s.span.overlaps(span))]
+        if self.uncertain is not None and self.uncertain.span.overlaps(span):
             self.uncertain = None
         if self.inline:
             self.query_one(TranscriptView).set_suggestions(self._inline())
