@@ -20,6 +20,10 @@ class QualcodeError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def one_line(self) -> str:
+        """What went wrong, then what to do, on one line (as the command line prints it)."""
+        return f"{self.message}; {self.hint}" if self.hint else self.message
+
 
 class InputError(QualcodeError):
     """A file given to qualcode cannot be read as what it claims to be."""

@@ -216,7 +216,7 @@ class Project:
                 try:
                     outcomes.append((path, *self._read_transcript(path, format, max_bytes)))
                 except QualcodeError as exc:
-                    outcomes.append(FileResult(path, "refused", _with_hint(exc)))
+                    outcomes.append(FileResult(path, "refused", exc.one_line()))
             # A file whose content is stored already is skipped before it is segmented: one look-up a batch.
             twins = self.repo.transcript_names_for_hashes(
                 o[2] for o in outcomes if not isinstance(o, FileResult)
@@ -274,7 +274,7 @@ class Project:
         for (path, parsed, _), item, refusal in zip(items, new, outcomes, strict=True):
             if refusal is not None:
                 status = "skipped" if "same content" in refusal.message else "refused"
-                results[path] = FileResult(path, status, _with_hint(refusal), item.name)
+                results[path] = FileResult(path, status, refusal.one_line(), item.name)
             else:
                 turns, segments = len(parsed.turns), len(item.segments)
                 results[path] = FileResult(
@@ -1119,8 +1119,3 @@ def write_text_atomically(path: Path, text: str) -> None:
     from qualcode.formats.exports import write_atomically
 
     write_atomically(path, text.encode("utf-8"))
-
-
-def _with_hint(exc: QualcodeError) -> str:
-    """A refusal as one line: what went wrong; what to do (as the command line prints errors)."""
-    return f"{exc.message}; {exc.hint}" if exc.hint else exc.message

@@ -32,8 +32,7 @@ def _default_coder() -> str:
 def fail(exc: QualcodeError) -> None:
     """Print a user error as one line (what went wrong, then what to do), the listed problems under it;
     exit with status 1."""
-    what_to_do = f"; {exc.hint}" if exc.hint else ""
-    click.echo(f"qualcode: error: {exc.message}{what_to_do}", err=True)
+    click.echo(f"qualcode: error: {exc.one_line()}", err=True)
     for problem in exc.problems[:50]:
         click.echo(f"  {problem}", err=True)
     if len(exc.problems) > 50:

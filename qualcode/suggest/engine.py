@@ -526,15 +526,7 @@ def train_model(
             groups = [u.transcript for u in raw.units]
             places = [f"{u.transcript}\x00{u.span.start}" for u in raw.units]
             fitted_calibration = fit_calibration(
-                matrix,
-                y,
-                label_names,
-                groups,
-                weights,
-                seed=seed,
-                balance=balance,
-                threads=threads,
-                places=places,
+                matrix, y, label_names, groups, places, weights, seed=seed, balance=balance, threads=threads
             )
             # The "no code" column's positives do not count: they are uncoded units, not the coder's codes.
             coded_positives = int(y[:, : len(codes)][:, modelled(y)[: len(codes)]].sum())

@@ -161,17 +161,18 @@ def fit_calibration(
     labels: np.ndarray,
     codes: Sequence[str],
     groups: Sequence[str],
+    places: Sequence[str],
     weights: np.ndarray | None = None,
     seed: int = 0,
     balance: float = 0.0,
     threads: int = 1,
-    places: Sequence[str] | None = None,
 ) -> Calibration:
     """Platt scaling fitted on out-of-fold decision values (folds by transcript where there are enough).
 
     Returns the identity calibration when there is too little data to fit one.
 
     Args:
+        groups: Each unit's transcript.
         places: Each unit's place (transcript and offset). Where folds cannot go by transcript, the units
             are ordered by a hash of their place and cut into equal folds, so a unit keeps its fold as the
             coder codes on (but for the few at the cuts). A shuffled split redraws every fold when one
@@ -183,27 +184,25 @@ def fit_calibration(
 
     import numpy as np
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold, KFold, PredefinedSplit
+    from sklearn.model_selection import GroupKFold, PredefinedSplit
 
     n = matrix.shape[0]
     if labels[:, modelled(labels)].sum() < MIN_CALIBRATION_POSITIVES or n < 3 * CALIBRATION_FOLDS:
         return Calibration()
-    splitter: GroupKFold | KFold | PredefinedSplit
+    splitter: GroupKFold | PredefinedSplit
     sizes = Counter(groups)
     # Folds by transcript keep a transcript's units, which resemble each other, out of the fold that
     # scores them. When one transcript holds most of the units (a coder early on), the fold that scores
     # it would learn from the few others only and model nothing: split by unit then.
     if len(sizes) >= CALIBRATION_FOLDS and max(sizes.values()) <= n * MAX_FOLD_SHARE:
         splitter = GroupKFold(n_splits=CALIBRATION_FOLDS)
-    elif places is not None:
+    else:
         # Units in the order of a hash of their place, cut into equal runs: each fold is the same size,
         # and a new unit moves only the few units at the cuts to another fold.
         keys = np.array([zlib.crc32(f"{seed}:{place}".encode()) for place in places], dtype=np.int64)
         fold_of = np.empty(n, dtype=np.int64)
         fold_of[np.argsort(keys, kind="stable")] = np.arange(n) * CALIBRATION_FOLDS // n
         splitter = PredefinedSplit(fold_of)
-    else:
-        splitter = KFold(n_splits=CALIBRATION_FOLDS, shuffle=True, random_state=seed)
     z_parts: list[np.ndarray] = []
     y_parts: list[np.ndarray] = []
     folds = (

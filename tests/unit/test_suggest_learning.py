@@ -9,6 +9,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse import random as sparse_random
 
 from qualcode.demo import build_demo
+from qualcode.project import Project
 from qualcode.suggest.learn import BALANCE, fit_classifiers
 
 
@@ -53,6 +54,16 @@ def test_fits_are_reproducible_to_the_last_digit_by_default() -> None:
         assert np.array_equal(first.coef, again.coef) and np.array_equal(first.intercept, again.intercept)
 
 
+def _demo_coded_in_p01(tmp_path: Path, codings: list[tuple[int, str]]) -> Project:
+    """The demo project with these (segment, code) codings by "ana" in its first interview."""
+    project = build_demo(tmp_path / "demo.qualcode")
+    segments = project.segments("P01")
+    for index, code in codings:
+        span = segments[index].span
+        project.code("P01", code, coder="ana", start=span.start, end=span.end)
+    return project
+
+
 # 26 codings a coder made in the demo's first interview (segment, code), from an exploratory test
 EARLY_CODINGS = [
     (9, "Lived experience and disclosure"), (22, "Role dilution"), (24, "Role dilution"),
@@ -74,11 +85,7 @@ def test_the_calibration_holds_still_as_an_early_coder_moves_to_other_interviews
     # the suggestions scored 0.3 or more from 252 to 91. One more in a third interview made the folds
     # group by interview, and the fold scoring the first one learned from 2 units: no calibration, so
     # the model was dropped altogether.
-    with build_demo(tmp_path / "demo.qualcode") as project:
-        segments = project.segments("P01")
-        for index, code in EARLY_CODINGS:
-            span = segments[index].span
-            project.code("P01", code, coder="ana", start=span.start, end=span.end)
+    with _demo_coded_in_p01(tmp_path, EARLY_CODINGS) as project:
         suggester = project.suggester("ana")
         scalings = []
         for transcript, index in ((None, 0), ("P05", 19), ("P03", 10)):
@@ -115,11 +122,7 @@ def test_interviews_the_coder_has_not_opened_get_no_flood_of_suggestions(tmp_pat
     # took part of each code's (negative) bias; the other interviews have other names and roles, lost
     # that part, and got 169-200 suggestions scored 0.3 or more each, against 46-52 in P01 and P02
     # (Role dilution on 112 of P03's 190 segments). The intercept now carries most of the bias (38-80).
-    with build_demo(tmp_path / "demo.qualcode") as project:
-        segments = project.segments("P01")
-        for index, code in FIRST_TWENTY:
-            span = segments[index].span
-            project.code("P01", code, coder="ana", start=span.start, end=span.end)
+    with _demo_coded_in_p01(tmp_path, FIRST_TWENTY) as project:
         project.suggester("ana").retrain()
         found = project.all_suggestions("ana", min_score=0.3, per_segment=3)
         per_interview = {name: sum(1 for s in found if s.transcript == name) for name in ("P01", "P02")}
