@@ -248,12 +248,15 @@ class CodingScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """Code keys (1-9 and the codebook's hotkeys), and refining keys in text selection."""
-        if self.selection.visual is not None and event.key in VISUAL_KEYS:
-            edge, step = VISUAL_KEYS[event.key]
-            self.selection.refine(edge, step)
-            self.refresh_marks()
-            event.stop()
-            return
+        if event.key in VISUAL_KEYS:
+            if self.selection.visual is not None:
+                self._refine(event.key)
+                event.stop()
+                return
+            # "v" is a binding, run after this handler when both came in one read ("vw"): look again
+            # once the keys before this one have run. Not stopped: outside a text selection the
+            # arrows keep their usual meaning.
+            self.app.call_later(self._refine_queued, event.key)
         code = self.keys.get(event.character or "") if event.character else None
         if code is not None and not event.key.startswith("ctrl+"):
             event.stop()
@@ -261,6 +264,15 @@ class CodingScreen(Screen[None]):
             # right after it (both in one read: "j3") would overtake it and code the segment left
             # behind. Queued on the app, it runs after every key before it.
             self.app.call_later(self._apply_code_key, code)
+
+    def _refine(self, key: str) -> None:
+        edge, step = VISUAL_KEYS[key]
+        self.selection.refine(edge, step)
+        self.refresh_marks()
+
+    def _refine_queued(self, key: str) -> None:
+        if self.is_attached and self.app.screen is self and self.selection.visual is not None:
+            self._refine(key)
 
     def _apply_code_key(self, code: str) -> None:
         if self.is_attached and self.app.screen is self:  # not if a key before it left this screen
