@@ -454,6 +454,21 @@ def _answered(
     return weights
 
 
+def calibration_places(units: Sequence[Unit]) -> list[str]:
+    """Each unit's place for the calibration folds: its transcript and its turn's first unit here.
+
+    The sentences of a turn share the passage around them and, with thematic coders, their codes; one
+    of them in another fold made the scores look surer than they are on a new interview (PDPilot, five
+    seeds, ECE after 100 / 200 / 500 coded sentences: 0.24 / 0.18 / 0.16 by sentence, 0.20 / 0.13 / 0.09
+    by turn). A whole-turn unit keeps its own place.
+    """
+    first: dict[tuple[str, int], int] = {}
+    for unit in units:
+        key = (unit.transcript, unit.turn)
+        first[key] = min(first.get(key, unit.span.start), unit.span.start)
+    return [f"{u.transcript}\x00{first[(u.transcript, u.turn)]}" for u in units]
+
+
 def train_model(
     knowledge: Knowledge,
     raw: RawFeatures,
@@ -524,7 +539,7 @@ def train_model(
             fitted_calibration = calibration
         elif classifiers.codes:
             groups = [u.transcript for u in raw.units]
-            places = [f"{u.transcript}\x00{u.span.start}" for u in raw.units]
+            places = calibration_places(raw.units)
             fitted_calibration = fit_calibration(
                 matrix, y, label_names, groups, places, weights, seed=seed, balance=balance, threads=threads
             )

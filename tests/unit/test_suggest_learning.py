@@ -1,16 +1,19 @@
-"""The learned model's fitting: class balance for exclusive codes, and reproducible fits."""
+"""The learned model's fitting: class balance for exclusive codes, calibration folds, reproducible fits."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, hstack
 from scipy.sparse import random as sparse_random
 
 from qualcode.demo import build_demo
+from qualcode.model import Span
 from qualcode.project import Project
-from qualcode.suggest.learn import BALANCE, fit_classifiers
+from qualcode.suggest.engine import calibration_places
+from qualcode.suggest.learn import BALANCE, fit_calibration, fit_classifiers
+from qualcode.suggest.units import Unit
 
 
 def _data() -> tuple[csr_matrix, np.ndarray]:
@@ -54,6 +57,35 @@ def test_fits_are_reproducible_to_the_last_digit_by_default() -> None:
         assert np.array_equal(first.coef, again.coef) and np.array_equal(first.intercept, again.intercept)
 
 
+def test_the_calibration_folds_keep_a_turns_sentences_together() -> None:
+    # 60 turns of 3 sentences in one interview; each turn's sentences share a feature (the passage
+    # around them) and a code drawn at random per turn, so nothing generalises to another turn. With a
+    # turn's sentences in different folds the shared feature looked like evidence (a = 20.1); kept
+    # together, the held-out scores show no signal and the scaling says the base rate.
+    rng = np.random.default_rng(0)
+    turns = np.repeat(np.arange(60), 3)
+    passage = csr_matrix((np.ones(180), (np.arange(180), turns)), shape=(180, 60))
+    noise = csr_matrix(rng.random((180, 5)) * 0.1)
+    matrix = hstack([passage, noise]).tocsr()
+    labels = np.repeat((rng.random(60) < 0.3).astype(np.int8), 3).reshape(-1, 1)
+    groups = ["P1"] * 180
+    by_sentence = fit_calibration(matrix, labels, ["code"], groups, [f"P1\x00{i}" for i in range(180)])
+    by_turn = fit_calibration(matrix, labels, ["code"], groups, [f"P1\x00{t}" for t in turns])
+    assert by_sentence.a > 10.0, by_sentence
+    assert by_turn.a == 0.0 and by_turn.fitted_on == 180, by_turn
+
+
+def test_a_turns_sentences_share_one_place_and_a_whole_turn_keeps_its_own() -> None:
+    def unit(transcript: str, turn: int, start: int) -> Unit:
+        empty = np.zeros(0, dtype=np.uint64)
+        span = Span(start, start + 5)
+        return Unit(transcript, 0, turn, 0, span, "", "", "", "", empty, empty, empty, empty, empty, ())
+
+    # the coder labelled the second sentence of turn 4 before its first
+    units = [unit("P1", 4, 20), unit("P1", 4, 10), unit("P1", 5, 30), unit("P2", 4, 10)]
+    assert calibration_places(units) == ["P1\x0010", "P1\x0010", "P1\x0030", "P2\x0010"]
+
+
 def _demo_coded_in_p01(tmp_path: Path, codings: list[tuple[int, str]]) -> Project:
     """The demo project with these (segment, code) codings by "ana" in its first interview."""
     project = build_demo(tmp_path / "demo.qualcode")
@@ -84,10 +116,11 @@ def test_the_calibration_holds_still_as_an_early_coder_moves_to_other_interviews
     # fold (a shuffled split of all units): the scaling went from a = 5.24, b = 0.23 to 4.40, -0.40, and
     # the suggestions scored 0.3 or more from 252 to 91. One more in a third interview made the folds
     # group by interview, and the fold scoring the first one learned from 2 units: no calibration, so
-    # the model was dropped altogether.
+    # the model was dropped altogether. (With folds by turn these codings show the model next to no
+    # held-out signal: the scaling is weak, a = 0.95, or none, and what the coder sees holds still.)
     with _demo_coded_in_p01(tmp_path, EARLY_CODINGS) as project:
         suggester = project.suggester("ana")
-        scalings = []
+        shown = []
         for transcript, index in ((None, 0), ("P05", 19), ("P03", 10)):
             if transcript is not None:
                 span = project.segments(transcript)[index].span
@@ -99,10 +132,8 @@ def test_the_calibration_holds_still_as_an_early_coder_moves_to_other_interviews
             suggester.model = None  # fit the calibration afresh, as `qualcode suggest` does
             model = suggester.retrain()
             assert model.modelled_codes() and model.calibration.fitted_on == model.labelled
-            scalings.append((model.calibration.a, model.calibration.b))
-        (a0, b0), *later = scalings
-        for a, b in later:
-            assert abs(a - a0) < 0.3 and abs(b - b0) < 0.3, scalings
+            shown.append(len(project.all_suggestions("ana", min_score=0.3, per_segment=3)))
+        assert max(shown) - min(shown) <= 0.1 * max(shown), shown
 
 
 # 20 codings a new coder made in the demo's first interview (segment, code), from an exploratory test
