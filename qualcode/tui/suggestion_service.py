@@ -25,6 +25,12 @@ if TYPE_CHECKING:
 
 MIN_SCORE = 0.2  # what the panel and the preview can show; the inline marks start at INLINE_SCORE
 INLINE_SCORE = 0.5
+# Where nothing reaches MIN_SCORE, the panel lists the best guesses down to WEAK_SCORE, as weak ones. In a
+# large thematic codebook a model's scores are honest and low: a coder who has coded five PDPilot
+# interviews (76 codes) and opens a sixth gets 2-9 suggestions at 0.2 or more and 128-153 weak guesses,
+# one in six right (docs/suggestions.md); with a floor alone most segments said "No suggestions here".
+WEAK_SCORE = 0.05
+WEAK_PER_SEGMENT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +46,7 @@ class SuggestionBatch:
     calibration_codings: int = (
         0  # (segment, code) pairs of codes on at least MIN_POSITIVES segments (8 needed)
     )
+    weak: tuple[Suggestion, ...] = ()  # the best guesses below MIN_SCORE, on segments with nothing above
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +115,14 @@ class SuggestionService:
             warming.join()
         suggester = self._suggester()
         found = suggester.suggestions(transcript, min_score=MIN_SCORE, per_unit=None, wait=False)
+        covered = {s.span for s in found}
+        weak = tuple(
+            s
+            for s in suggester.suggestions(
+                transcript, min_score=WEAK_SCORE, per_unit=WEAK_PER_SEGMENT, wait=False
+            )
+            if s.span not in covered
+        )
         model = suggester.model
         labelled = model.labelled if model is not None else 0
         modelled = model is not None and bool(model.modelled_codes())
@@ -115,7 +130,7 @@ class SuggestionService:
         if model is not None:
             counted = sum(len(rows) for rows in model.positives.values() if len(rows) >= MIN_POSITIVES)
         return SuggestionBatch(
-            transcript, tuple(found), model is not None, labelled, suggester.note, modelled, counted
+            transcript, tuple(found), model is not None, labelled, suggester.note, modelled, counted, weak
         )
 
     def everywhere(self, cancelled: Callable[[], bool] = lambda: False) -> list[Suggestion]:

@@ -9,6 +9,8 @@ The codebook's Othered has the keyword "outsider", so segments 2 and 4 are sugge
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -377,3 +379,56 @@ async def test_a_failing_suggestion_worker_is_reported_once_and_coding_goes_on(
         assert isinstance(app.screen, CodingScreen)
     with Project.open(project_path) as project:
         assert [c.code for c in project.codings()] == ["Othered"]
+
+
+@pytest.mark.shared_data
+async def test_a_large_codebooks_weak_guesses_are_listed_and_can_be_accepted(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # PDPilot (real interviews, 76 codes used): a coder who has coded five interviews as the authors did
+    # opens a sixth. The model's scores there are honest and low, so most segments have nothing at 0.2
+    # or more; the panel lists the best two guesses as weak ones instead of nothing.
+    folder = shared_data / "pdpilot-user-study"
+    coded = json.loads((folder / "coded_segments.json").read_text(encoding="utf-8"))
+    names = {n["path"]: n["name"] for n in json.loads((folder / "codebook.json").read_text(encoding="utf-8"))}
+    used = sorted({names[s["code"]] for s in coded})
+    (tmp_path / "codebook.yaml").write_text(
+        "name: PDPilot\ncodes:\n" + "".join(f"  - name: {json.dumps(n)}\n" for n in used), encoding="utf-8"
+    )
+    path = tmp_path / "pdpilot.qualcode"
+    learned_from = ("P1", "P2", "P3", "P5", "P6")
+    with Project.init(path) as project:
+        project.import_codebook(tmp_path / "codebook.yaml", "setup")
+        project.import_transcripts(sorted((folder / "transcripts-txt").glob("P*.txt")), coder="setup")
+        for segment in coded:
+            if segment["document"] in learned_from:
+                with contextlib.suppress(QualcodeError):  # a few quotes differ from the text
+                    project.code(
+                        segment["document"], names[segment["code"]], coder="nova", quote=segment["segment"]
+                    )
+        for name in learned_from:
+            project.mark_read("nova", name, [s.span for s in project.segments(name)])
+    app = QualcodeApp(path, "nova", transcript="P4")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await _until(pilot, lambda: screen.suggestion_status.startswith("Model learned from"))
+        screen = await settle(pilot)
+        assert screen.suggestion_status.startswith("Model learned from")
+        strong = {s.span for s in screen.suggested}
+        assert len(screen.weak) > 5 * len(screen.suggested) > 0
+        assert not strong & {s.span for s in screen.weak}
+        assert all(0.05 <= s.score < 0.2 for s in screen.weak)
+        guess = screen.weak[0]
+        screen.jump_to("P4", guess.span.start)
+        await pilot.pause()
+        text = panel_text(screen)
+        assert "Only weak guesses (under 0.20)" in text and guess.code in text
+        top = max((s for s in screen.weak if s.span == guess.span), key=lambda s: s.score)
+        await pilot.press("y")
+        await pilot.pause()
+    with Project.open(path) as project:
+        [coding] = project.codings(transcripts=("P4",), coders=("nova",))
+        assert (coding.span, coding.code, coding.origin) == (top.span, top.code, Origin.SUGGESTION)
+        assert [(d.span, d.code, d.decision) for d in project.suggestion_decisions("nova")] == [
+            (top.span, top.code, Decision.ACCEPTED)
+        ]

@@ -78,6 +78,7 @@ class CodingScreen(Screen[None]):
         self.coder_shown = ""
         # Suggestions for this transcript, from the latest model; worked out in a thread worker.
         self.suggested: list[Suggestion] = []
+        self.weak: list[Suggestion] = []  # best guesses below MIN_SCORE where nothing scores more
         self.suggestion_status = "Suggestions: loading spaCy…"
         self.suggestion_index = 0  # which suggestion on the selection y and N act on
         self._suggestion_span: Span | None = None
@@ -374,7 +375,7 @@ class CodingScreen(Screen[None]):
             if transcript != self.transcript_name:
                 self.selection = Selection("", [])
             self.transcript_name = transcript
-            self.suggested, self.uncertain = [], None
+            self.suggested, self.weak, self.uncertain = [], [], None
             self.load()
         self.selection.go_to_offset(offset)
         self.refresh_marks()
@@ -470,7 +471,7 @@ class CodingScreen(Screen[None]):
     def _show_batch(self, batch: SuggestionBatch) -> None:
         if batch.transcript != self.transcript_name or not self.is_attached:
             return
-        self.suggested = list(batch.suggestions)
+        self.suggested, self.weak = list(batch.suggestions), list(batch.weak)
         if not batch.learned:
             self.suggestion_status = "From the codebook's keywords and examples; learning from your codings…"
         elif batch.modelled:
@@ -505,10 +506,11 @@ class CodingScreen(Screen[None]):
         return [s for s in self.suggested if s.score >= INLINE_SCORE]
 
     def _suggestions_here(self) -> list[Suggestion]:
+        """What y and N act on here: the suggestions, or where there are none the weak guesses."""
         pool = list(self.suggested)
         if self.uncertain is not None and self.uncertain.transcript == self.transcript_name:
             pool.extend(self.uncertain.suggestions)
-        return suggestions_on(pool, self.selection.span)
+        return suggestions_on(pool, self.selection.span) or suggestions_on(self.weak, self.selection.span)
 
     def refresh_suggestions(self) -> None:
         """Redraw the suggestions panel for the selection."""
@@ -523,8 +525,14 @@ class CodingScreen(Screen[None]):
             and self.uncertain.transcript == self.transcript_name
             and self.uncertain.span.overlaps(span)
         )
+        weak = bool(here) and not unsure and here[0].score < MIN_SCORE
         self.query_one(SuggestionPanel).show(
-            here, self.suggestion_index, self.colours, self.suggestion_status, uncertain=unsure
+            here,
+            self.suggestion_index,
+            self.colours,
+            self.suggestion_status,
+            uncertain=unsure,
+            weak_below=MIN_SCORE if weak else None,
         )
 
     def _highlighted_suggestion(self) -> Suggestion | None:
@@ -541,7 +549,12 @@ class CodingScreen(Screen[None]):
     def _drop_answered(self, span: Span, code: str) -> None:
         """The coder has answered ``code`` on ``span`` (decided or coded it): it is not offered there any
         more, and a place "next uncertain" went to there is answered, until the retrain's fresh list."""
-        self.suggested = [s for s in self.suggested if not (s.code == code and s.span.overlaps(span))]
+
+        def answered(found: Suggestion) -> bool:
+            return found.code == code and found.span.overlaps(span)
+
+        self.suggested = [s for s in self.suggested if not answered(s)]
+        self.weak = [s for s in self.weak if not answered(s)]
         if self.uncertain is not None and self.uncertain.span.overlaps(span):
             self.uncertain = None
         if self.inline:

@@ -40,7 +40,9 @@ class SuggestionPanel(Static):
         colours: dict[str, str],
         status: str,
         uncertain: bool = False,
+        weak_below: float | None = None,
     ) -> None:
+        """Show ``here``; ``weak_below``: they are only guesses, all scored under this."""
         lines: list[Text] = []
         if status:
             lines.append(Text(status, style="dim"))
@@ -48,6 +50,8 @@ class SuggestionPanel(Static):
             lines.append(Text("The model is unsure here: your answer teaches it most", style="bold"))
         if not here:
             lines.append(Text("No suggestions here", style="dim"))
+        elif weak_below is not None:
+            lines.append(Text(f"Only weak guesses (under {weak_below:.2f})", style="dim"))
         first = max(0, highlighted - PANEL_ROWS + 1)  # keep the highlighted one in view
         if first:
             lines.append(Text(f"  {first} more above (shift+tab)", style="dim"))
