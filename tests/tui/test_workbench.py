@@ -68,11 +68,14 @@ async def test_visual_selection_refines_by_character_and_word(project_path: Path
     assert stored(project_path) == [("alpha", 64, 76, "Role clarity", "ana")]
 
 
-async def test_refining_keys_typed_right_after_v_refine_the_new_selection(project_path: Path) -> None:
+async def test_keys_typed_right_after_v_refine_the_new_selection_and_code_nothing(project_path: Path) -> None:
     # "v" is a binding, run when the key reaches the app; "w" and "L" in the same read reach the
-    # screen's key handler first, when the selection is not yet a text selection.
+    # screen's key handler first, when the selection is not yet a text selection. "w" is also Hope's
+    # hotkey here: typed after "v" it refines, and only "r" codes (once).
     from textual import events
 
+    with Project.open(project_path) as project:
+        project.update_code("Hope", hotkey="w")
     app = make_app(project_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "j")
@@ -80,7 +83,14 @@ async def test_refining_keys_typed_right_after_v_refine_the_new_selection(projec
             app.post_message(events.Key(key, key))
         await pilot.pause()
         await pilot.pause()
-    assert stored(project_path) == [("alpha", 64, 76, "Role clarity", "ana")]
+        for key in ("j", "w"):  # out of the text selection "w" codes again
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+        await pilot.pause()
+    assert stored(project_path) == [
+        ("alpha", 64, 76, "Role clarity", "ana"),
+        ("alpha", 88, 125, "Hope", "ana"),
+    ]
 
 
 async def test_undo_and_redo_work_in_a_session_and_after_a_restart(project_path: Path) -> None:

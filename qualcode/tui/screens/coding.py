@@ -249,34 +249,28 @@ class CodingScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """Code keys (1-9 and the codebook's hotkeys), and refining keys in text selection."""
-        if event.key in VISUAL_KEYS:
-            if self.selection.visual is not None:
-                self._refine(event.key)
-                event.stop()
-                return
-            # "v" is a binding, run after this handler when both came in one read ("vw"): look again
-            # once the keys before this one have run. Not stopped: outside a text selection the
-            # arrows keep their usual meaning.
-            self.app.call_later(self._refine_queued, event.key)
+        refining = event.key in VISUAL_KEYS
         code = self.keys.get(event.character or "") if event.character else None
-        if code is not None and not event.key.startswith("ctrl+"):
-            event.stop()
-            # A move is a binding, run when its key reaches the app; handled here, a code key typed
-            # right after it (both in one read: "j3") would overtake it and code the segment left
-            # behind. Queued on the app, it runs after every key before it.
-            self.app.call_later(self._apply_code_key, code)
+        if event.key.startswith("ctrl+"):
+            code = None
+        if not refining and code is None:
+            return
+        if code is not None or self.selection.visual is not None:
+            event.stop()  # outside a text selection the arrows keep their usual meaning
+        # Moves and "v" are bindings, run when their key reaches the app; handled here, a key typed right
+        # after one (both in one read: "j3", "vw") would overtake it. Queued on the app, it runs after
+        # every key before it, and only then is it known whether it refines a text selection or, as a
+        # hotkey ("w" can be both), codes.
+        self.app.call_later(self._key_in_order, event.key if refining else None, code)
 
-    def _refine(self, key: str) -> None:
-        edge, step = VISUAL_KEYS[key]
-        self.selection.refine(edge, step)
-        self.refresh_marks()
-
-    def _refine_queued(self, key: str) -> None:
-        if self.is_attached and self.app.screen is self and self.selection.visual is not None:
-            self._refine(key)
-
-    def _apply_code_key(self, code: str) -> None:
-        if self.is_attached and self.app.screen is self:  # not if a key before it left this screen
+    def _key_in_order(self, refine: str | None, code: str | None) -> None:
+        if not self.is_attached or self.app.screen is not self:  # a key before it left this screen
+            return
+        if refine is not None and self.selection.visual is not None:
+            edge, step = VISUAL_KEYS[refine]
+            self.selection.refine(edge, step)
+            self.refresh_marks()
+        elif code is not None:
             self.apply_code(code)
 
     @on(TranscriptView.SegmentClicked)
