@@ -75,10 +75,11 @@ class QualcodeApp(App[None]):
 
         names = self.project.repo.transcript_names()
         target, segment = self.start_transcript, 0
-        if target is None:
-            saved = self.project.repo.get_meta(f"tui.position.{self.coder}")
-            if saved:
-                position = json.loads(saved)
+        saved = self.project.repo.get_meta(f"tui.position.{self.coder}")
+        if saved:
+            position = json.loads(saved)
+            # where the coder left off, also when the transcript asked for is the one they left
+            if target is None or target == position.get("transcript"):
                 target, segment = position.get("transcript"), int(position.get("segment", 0))
         if target is not None and target not in names:
             self.notify(f"No transcript named {target!r}; pick one from the list", severity="warning")

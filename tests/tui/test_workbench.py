@@ -214,6 +214,14 @@ async def test_the_position_is_remembered_per_coder(project_path: Path) -> None:
         assert (screen.transcript_name, screen.selection.cursor) == ("alpha", 3)
         await pilot.press("o")
     assert stored(project_path) == [("alpha", 88, 125, "Othered", "ana")]
+    # Asked for by name (`qualcode open --transcript alpha`), the transcript left also reopens there;
+    # another one starts at its top.
+    for transcript, cursor in (("alpha", 3), ("beta", 0)):
+        app = make_app(project_path, transcript=transcript)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            assert isinstance(screen, CodingScreen)
+            assert (screen.transcript_name, screen.selection.cursor) == (transcript, cursor)
 
 
 async def test_codebook_editor_renames_deletes_and_undoes(project_path: Path) -> None:
