@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -24,6 +26,7 @@ from qualcode.tui.app import QualcodeApp
 from qualcode.tui.modals.accept_all import AcceptAllDialog
 from qualcode.tui.modals.dialogs import ErrorDialog
 from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.suggestion_service import SuggestionService
 from qualcode.tui.widgets.suggestion_panel import SuggestionPanel
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
@@ -94,6 +97,38 @@ async def test_undo_brings_a_rejected_suggestion_back(project_path: Path) -> Non
         assert "Othered" in panel_text(screen)
     with Project.open(project_path) as project:
         assert project.suggestion_decisions("ana") == []
+
+
+async def test_after_an_undo_the_panel_waits_for_the_retrain_not_the_old_model(
+    project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The model trained with a coding has it as a positive; undone, that segment is uncoded again and
+    # the old model scored it 0.6 "close to your coding in alpha", a coding no longer there, until the
+    # retrain ended (seconds, in a large project). The gate holds the retrain so the gap can be seen.
+    gate = threading.Event()
+    gate.set()
+    retrain = SuggestionService.retrain
+
+    def gated(self: SuggestionService, *args: Any, **kwargs: Any) -> Any:
+        gate.wait(10)
+        return retrain(self, *args, **kwargs)
+
+    monkeypatch.setattr(SuggestionService, "retrain", gated)
+    app = QualcodeApp(project_path, "ana", transcript="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("j", "j", "j", "p")  # Hope on "The team did not know what I was for."
+        screen = await settle(pilot)
+        gate.clear()
+        await pilot.press("u")
+        await pilot.pause(0.5)
+        assert not [s for s in screen.suggested if s.code == "Hope"], screen.suggested
+        assert "Hope" not in panel_text(screen)
+        gate.set()
+        screen = await settle(pilot)
+        assert "Hope" not in panel_text(screen)
+    with Project.open(project_path) as project:
+        assert project.codings() == []
 
 
 async def test_tab_chooses_which_suggestion_y_accepts(project_path: Path) -> None:

@@ -79,6 +79,7 @@ class CodingScreen(Screen[None]):
         # Suggestions for this transcript, from the latest model; worked out in a thread worker.
         self.suggested: list[Suggestion] = []
         self.weak: list[Suggestion] = []  # best guesses below MIN_SCORE where nothing scores more
+        self._listed_for: str | None = None  # the transcript these lists are for
         self.suggestion_status = "Suggestions: loading spaCy…"
         self.suggestion_index = 0  # which suggestion on the selection y and N act on
         self._suggestion_span: Span | None = None
@@ -387,7 +388,7 @@ class CodingScreen(Screen[None]):
             self._suggest_again = True
             return
         self._suggest_busy, self._suggest_again = True, False
-        self._suggest(self.transcript_name)
+        self._suggest(self.transcript_name, fresh=self._listed_for != self.transcript_name)
 
     def retrain_soon(self) -> None:
         """After the coder's own change: retrain once things are quiet, so a burst of keys retrains once."""
@@ -402,16 +403,21 @@ class CodingScreen(Screen[None]):
         self.request_suggestions()
 
     @work(thread=True, exit_on_error=False, group="suggest")
-    def _suggest(self, transcript: str) -> None:
+    def _suggest(self, transcript: str, *, fresh: bool) -> None:
         service = self.qapp.suggestion_service
         # Quitting cancels the worker; the process waits for it, so it stops at the next step.
         worker = get_current_worker()
         try:
-            # First what the model knows now (the codebook alone before any training), then retrain.
-            batch = service.batch(transcript)
-            if worker.is_cancelled:
-                return
-            self._from_thread(self._show_batch, batch)
+            # A transcript just opened gets what the model knows now (the codebook alone before any
+            # training) at once. Once one is listed, a model older than the coder's latest change is not
+            # shown: it learned from what an undo or a removal has just taken back, and scored that
+            # very segment high ("close to your coding" to a coding no longer there). The list on screen
+            # already leaves out what the coder answered, until the retrain's list replaces it.
+            if fresh or not service.stale():
+                batch = service.batch(transcript)
+                if worker.is_cancelled:
+                    return
+                self._from_thread(self._show_batch, batch)
             if service.stale():
                 report = partial(self._from_thread, self._show_progress)
                 service.retrain(report, cancelled=lambda: worker.is_cancelled)
@@ -466,6 +472,7 @@ class CodingScreen(Screen[None]):
         if batch.transcript != self.transcript_name or not self.is_attached:
             return
         self.suggested, self.weak = list(batch.suggestions), list(batch.weak)
+        self._listed_for = batch.transcript
         if not batch.learned:
             self.suggestion_status = "From the codebook's keywords and examples; learning from your codings…"
         elif batch.modelled:
