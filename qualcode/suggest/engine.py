@@ -455,18 +455,15 @@ def _answered(
 
 
 def calibration_places(units: Sequence[Unit]) -> list[str]:
-    """Each unit's place for the calibration folds: its transcript and its turn's first unit here.
+    """Each unit's place for the calibration folds: its transcript and where its turn starts.
 
     The sentences of a turn share the passage around them and, with thematic coders, their codes; one
     of them in another fold made the scores look surer than they are on a new interview (PDPilot, five
     seeds, ECE after 100 / 200 / 500 coded sentences: 0.24 / 0.18 / 0.16 by sentence, 0.20 / 0.13 / 0.09
-    by turn). A whole-turn unit keeps its own place.
+    by turn). The place comes from the transcript, not from which of the turn's sentences the coder has
+    labelled, so a turn keeps its fold as the coder codes on. A whole-turn unit keeps its own place.
     """
-    first: dict[tuple[str, int], int] = {}
-    for unit in units:
-        key = (unit.transcript, unit.turn)
-        first[key] = min(first.get(key, unit.span.start), unit.span.start)
-    return [f"{u.transcript}\x00{first[(u.transcript, u.turn)]}" for u in units]
+    return [f"{u.transcript}\x00{u.turn_start if u.turn_start >= 0 else u.span.start}" for u in units]
 
 
 def train_model(

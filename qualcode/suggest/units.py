@@ -78,6 +78,9 @@ class Unit:
     passage: np.ndarray
     hits: tuple[RuleHit, ...]
     vector: np.ndarray | None = None
+    # Where the unit's turn starts as units go: a whole-turn unit's own start, a segment's the start of
+    # its turn's first segment (the calibration keeps a turn's units in one fold by it)
+    turn_start: int = -1
 
 
 def read_transcripts(
@@ -205,6 +208,7 @@ def units_of(read: ReadTranscript, granularity: Granularity) -> list[Unit]:
                     previous=previous,
                     following=following,
                     passage=empty,
+                    turn_start=span.start,
                 )
             )
             continue
@@ -230,6 +234,7 @@ def units_of(read: ReadTranscript, granularity: Granularity) -> list[Unit]:
                     passage,
                     read.hits[n],
                     None if read.vectors is None else read.vectors[n],
+                    turn_start=src.segments[members[0]].span.start,
                 )
             )
     read._units[granularity] = units
