@@ -371,6 +371,7 @@ class CodingScreen(Screen[None]):
                 self.selection = Selection("", [])
             self.transcript_name = transcript
             self.suggested, self.weak, self.uncertain = [], [], None
+            self._listed_for = None  # the next list is this transcript's (or coder's) first
             self.load()
         self.selection.go_to_offset(offset)
         self.refresh_marks()
@@ -409,10 +410,14 @@ class CodingScreen(Screen[None]):
         worker = get_current_worker()
         try:
             # A transcript just opened gets what the model knows now (the codebook alone before any
-            # training) at once. Once one is listed, a model older than the coder's latest change is not
-            # shown: it learned from what an undo or a removal has just taken back, and scored that
-            # very segment high ("close to your coding" to a coding no longer there). The list on screen
-            # already leaves out what the coder answered, until the retrain's list replaces it.
+            # training) at once. Once one is listed, a model older than the project is not shown: it
+            # learned from what an undo or a removal may have just taken back, and scored that very
+            # segment high ("close to your coding" to a coding no longer there). Nor is a retrain's
+            # when a change came in while it ran (the next round retrains again). The list on screen
+            # already leaves out what the coder answered, until a current model's list replaces it.
+            def superseded() -> bool:
+                return worker.is_cancelled or self._suggest_again
+
             if fresh or not service.stale():
                 batch = service.batch(transcript)
                 if worker.is_cancelled:
@@ -421,15 +426,11 @@ class CodingScreen(Screen[None]):
             if service.stale():
                 report = partial(self._from_thread, self._show_progress)
                 service.retrain(report, cancelled=lambda: worker.is_cancelled)
-                if worker.is_cancelled:
+                if worker.is_cancelled or (superseded() and not fresh):
                     return
                 self._from_thread(self._show_batch, service.batch(transcript))
                 # The quick retrain kept an older calibration; refit it now, unless more work has come in,
                 # so the panel's scores become those of `qualcode suggest` (a model trained afresh).
-
-                def superseded() -> bool:
-                    return worker.is_cancelled or self._suggest_again
-
                 if service.calibration_reused() and not superseded():
                     service.retrain(lambda _progress: None, cancelled=superseded, refit=True)
                     if not superseded():
@@ -508,17 +509,28 @@ class CodingScreen(Screen[None]):
 
     def _suggestions_here(self) -> list[Suggestion]:
         """What y and N act on here: the suggestions, or where there are none the weak guesses."""
+        return self._strong_here() or self._weak_here()
+
+    def _strong_here(self) -> list[Suggestion]:
         pool = list(self.suggested)
         if self.uncertain is not None and self.uncertain.transcript == self.transcript_name:
             pool.extend(self.uncertain.suggestions)
-        return suggestions_on(pool, self.selection.span) or suggestions_on(self.weak, self.selection.span)
+        return suggestions_on(pool, self.selection.span)
+
+    def _weak_here(self) -> list[Suggestion]:
+        """The weak guesses on the selection, unless the coder has coded there (they have answered it)."""
+        span = self.selection.span
+        if span is None or any(c.span.overlaps(span) for c in self.codings):
+            return []
+        return suggestions_on(self.weak, span)
 
     def refresh_suggestions(self) -> None:
         """Redraw the suggestions panel for the selection."""
         span = self.selection.span
         if span != self._suggestion_span:
             self._suggestion_span, self.suggestion_index = span, 0
-        here = self._suggestions_here()
+        strong = self._strong_here()
+        here = strong or self._weak_here()
         self.suggestion_index = min(self.suggestion_index, max(0, len(here) - 1))
         unsure = (
             self.uncertain is not None
@@ -526,7 +538,7 @@ class CodingScreen(Screen[None]):
             and self.uncertain.transcript == self.transcript_name
             and self.uncertain.span.overlaps(span)
         )
-        weak = bool(here) and not unsure and here[0].score < MIN_SCORE
+        weak = bool(here) and not strong
         self.query_one(SuggestionPanel).show(
             here,
             self.suggestion_index,
