@@ -75,18 +75,25 @@ class QualcodeApp(App[None]):
 
         names = self.project.repo.transcript_names()
         target, segment = self.start_transcript, 0
-        saved = self.project.repo.get_meta(f"tui.position.{self.coder}")
-        if saved:
-            position = json.loads(saved)
-            # where the coder left off, also when the transcript asked for is the one they left
-            if target is None or target == position.get("transcript"):
-                target, segment = position.get("transcript"), int(position.get("segment", 0))
+        left = self._saved_position()
+        # where the coder left off, also when the transcript asked for is the one they left
+        if left is not None and (target is None or target == left[0]):
+            target, segment = left
         if target is not None and target not in names:
             self.notify(f"No transcript named {target!r}; pick one from the list", severity="warning")
             target = None
         if target is None and len(names) == 1:
             target = names[0]
         self.push_screen(CodingScreen(target, segment) if target is not None else ProjectScreen())
+
+    def _saved_position(self) -> tuple[str, int] | None:
+        """The transcript and segment this coder left off at; None if none (or unreadable) is saved."""
+        saved = self.project.repo.get_meta(f"tui.position.{self.coder}")
+        try:
+            position = json.loads(saved) if saved else None
+            return (str(position["transcript"]), int(position.get("segment", 0))) if position else None
+        except (ValueError, TypeError, KeyError, AttributeError):  # UI state only: start at the top
+            return None
 
     # -- shared services for screens --------------------------------------------------------------
 
