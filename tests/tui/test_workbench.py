@@ -224,6 +224,18 @@ async def test_the_position_is_remembered_per_coder(project_path: Path) -> None:
             assert (screen.transcript_name, screen.selection.cursor) == (transcript, cursor)
 
 
+@pytest.mark.parametrize("saved", ["not json", '{"segment": "x"}', "[1, 2]", '{"transcript": "alpha"}'])
+async def test_an_unreadable_saved_position_opens_at_the_top(project_path: Path, saved: str) -> None:
+    with Project.open(project_path) as project:
+        project.repo.set_meta("tui.position.ana", saved)
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        assert (screen.transcript_name, screen.selection.cursor) == ("alpha", 0)
+
+
 async def test_codebook_editor_renames_deletes_and_undoes(project_path: Path) -> None:
     with Project.open(project_path) as project:
         project.code("alpha", "Hope", coder="ana", start=13, end=31)
