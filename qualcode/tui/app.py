@@ -91,9 +91,15 @@ class QualcodeApp(App[None]):
         saved = self.project.repo.get_meta(f"tui.position.{self.coder}")
         try:
             position = json.loads(saved) if saved else None
-            return (str(position["transcript"]), int(position.get("segment", 0))) if position else None
-        except (ValueError, TypeError, KeyError, AttributeError):  # UI state only: start at the top
+        except ValueError:  # UI state only: a damaged one is forgotten, not an error
             return None
+        if not isinstance(position, dict) or not isinstance(position.get("transcript"), str):
+            return None
+        try:
+            segment = int(position.get("segment", 0))
+        except (ValueError, TypeError, OverflowError):
+            segment = 0
+        return position["transcript"], segment
 
     # -- shared services for screens --------------------------------------------------------------
 

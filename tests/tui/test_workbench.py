@@ -224,7 +224,16 @@ async def test_the_position_is_remembered_per_coder(project_path: Path) -> None:
             assert (screen.transcript_name, screen.selection.cursor) == (transcript, cursor)
 
 
-@pytest.mark.parametrize("saved", ["not json", '{"segment": "x"}', "[1, 2]", '{"transcript": "alpha"}'])
+@pytest.mark.parametrize(
+    "saved",
+    [
+        "not json",
+        '{"segment": "x"}',
+        "[1, 2]",
+        '{"transcript": null}',
+        '{"transcript": "alpha", "segment": 1e999}',
+    ],
+)
 async def test_an_unreadable_saved_position_opens_at_the_top(project_path: Path, saved: str) -> None:
     with Project.open(project_path) as project:
         project.repo.set_meta("tui.position.ana", saved)
