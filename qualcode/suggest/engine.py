@@ -140,6 +140,8 @@ class TrainedModel:
     labelled: int
     use_model: bool = True
     use_examples: bool = True
+    # (transcript, start, code in lower case) of every unit the model learned as a code's positive
+    positive_places: frozenset[tuple[str, int, str]] = frozenset()
     _model_columns: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -562,6 +564,11 @@ def train_model(
         labelled=n,
         use_model=use_model,
         use_examples=use_examples,
+        positive_places=frozenset(
+            (u.transcript, u.span.start, codes[j].casefold())
+            for u, found in zip(raw.units, label_sets, strict=True)
+            for j in found
+        ),
     )
     model._model_columns = {code: column for column, code in enumerate(classifiers.codes)}
     return model

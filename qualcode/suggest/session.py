@@ -371,12 +371,18 @@ class Suggester:
         scored = self._scored_for(transcript, model)
         units = scored.units
         excluded = self._exclusions(transcript, units)
+        # A model older than the coder's latest change (the workbench lists with it until its retrain)
+        # learned as positives codings that an undo or a removal has since taken back, and scores those
+        # very segments high ("close to your coding" to a coding no longer there). A positive it learned
+        # is either still coded (excluded above) or taken back: either way not suggested by this model.
+        learned = model.positive_places
+
+        def exclude(unit: Unit, code: str) -> bool:
+            folded = code.casefold()
+            return folded in excluded[unit.index] or (unit.transcript, unit.span.start, folded) in learned
+
         found = model.suggestions(
-            scored,
-            min_score=min_score,
-            codes=codes,
-            per_unit=per_unit,
-            exclude=lambda unit, code: code.casefold() in excluded[unit.index],
+            scored, min_score=min_score, codes=codes, per_unit=per_unit, exclude=exclude
         )
         if start is not None or end is not None:
             lo, hi = start or 0, end if end is not None else 1 << 62

@@ -47,6 +47,7 @@ class SuggestionBatch:
         0  # (segment, code) pairs of codes on at least MIN_POSITIVES segments (8 needed)
     )
     weak: tuple[Suggestion, ...] = ()  # the best guesses below MIN_SCORE, on segments with nothing above
+    coder: str = ""  # whose model made it (a list for one coder is never shown to another)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,15 @@ class SuggestionService:
         if model is not None:
             counted = sum(len(rows) for rows in model.positives.values() if len(rows) >= MIN_POSITIVES)
         return SuggestionBatch(
-            transcript, tuple(found), model is not None, labelled, suggester.note, modelled, counted, weak
+            transcript,
+            tuple(found),
+            model is not None,
+            labelled,
+            suggester.note,
+            modelled,
+            counted,
+            weak,
+            coder=self.coder,
         )
 
     def everywhere(self, cancelled: Callable[[], bool] = lambda: False) -> list[Suggestion]:

@@ -100,23 +100,40 @@ async def test_undo_brings_a_rejected_suggestion_back(project_path: Path) -> Non
         assert project.suggestion_decisions("ana") == []
 
 
-@pytest.fixture
-def gate(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+class Gate:
     """Holds every retrain of the workbench's suggestion service, once it has read the project, while
-    cleared (set to start with)."""
-    opened = threading.Event()
-    opened.set()
+    closed (open to start with)."""
+
+    def __init__(self) -> None:
+        self.opened, self.holding = threading.Event(), threading.Event()
+        self.opened.set()
+
+    def close(self) -> None:
+        self.holding.clear()
+        self.opened.clear()
+
+    def open(self) -> None:
+        self.opened.set()
+
+    def hold(self) -> None:
+        self.holding.set()
+        assert self.opened.wait(10), "the test left the gate closed"
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Gate:
+    held = Gate()
     retrain = SuggestionService.retrain
 
     def gated(self: SuggestionService, report: Callable[[Progress], None], *args: Any, **kwargs: Any) -> Any:
-        def held(progress: Progress) -> None:  # the first report comes after the codings are read
-            assert opened.wait(10), "the test left the gate closed"
+        def first_report(progress: Progress) -> None:  # it comes after the codings are read
+            held.hold()
             report(progress)
 
-        return retrain(self, held, *args, **kwargs)
+        return retrain(self, first_report, *args, **kwargs)
 
     monkeypatch.setattr(SuggestionService, "retrain", gated)
-    return opened
+    return held
 
 
 def _hope_listed_on_segment_3(monkeypatch: pytest.MonkeyPatch) -> list[float]:
@@ -134,30 +151,30 @@ def _hope_listed_on_segment_3(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 
 @pytest.mark.parametrize("when", ["after the retrain", "during the retrain"])
-async def test_after_an_undo_the_panel_waits_for_a_current_model(
-    project_path: Path, monkeypatch: pytest.MonkeyPatch, gate: threading.Event, when: str
+async def test_after_an_undo_the_old_model_does_not_suggest_what_was_taken_back(
+    project_path: Path, monkeypatch: pytest.MonkeyPatch, gate: Gate, when: str
 ) -> None:
     # The model trained with a coding has it as a positive; undone, that segment is uncoded again and
     # the old model scored it 0.6 "close to your coding in alpha", a coding no longer there, until a
     # retrain ended (seconds, in a large project). The gate holds the retrains so the gap can be seen;
-    # an undo while the retrain that still has the coding runs must not show that retrain's list either.
+    # an undo while the retrain that still has the coding runs gives a model with the same positive.
     shown = _hope_listed_on_segment_3(monkeypatch)
     app = QualcodeApp(project_path, "ana", transcript="alpha")
     async with app.run_test(size=SIZE) as pilot:
         screen = await settle(pilot)
         if when == "during the retrain":
-            gate.clear()
+            gate.close()
         await pilot.press("j", "j", "j", "p")  # Hope on "The team did not know what I was for."
         if when == "after the retrain":
             screen = await settle(pilot)
-            gate.clear()
+            gate.close()
         else:
             await pilot.pause(0.8)  # its retrain has started and waits at the gate
         undone = time.monotonic()
         await pilot.press("u")
         await pilot.pause(0.5)
         assert "Hope" not in panel_text(screen)
-        gate.set()
+        gate.open()
         screen = await settle(pilot)
         assert "Hope" not in panel_text(screen)
     assert not [t for t in shown if t > undone], "a list from before the undo was shown after it"
@@ -165,19 +182,48 @@ async def test_after_an_undo_the_panel_waits_for_a_current_model(
         assert project.codings() == []
 
 
-async def test_a_coder_switched_to_gets_a_list_at_once(project_path: Path, gate: threading.Event) -> None:
+async def test_a_coder_switched_to_gets_a_list_at_once(project_path: Path, gate: Gate) -> None:
     # Switching coder (on the project screen) empties the lists; the new coder's first list must not
     # wait for their model's training.
     app = QualcodeApp(project_path, "ana", transcript="alpha")
     async with app.run_test(size=SIZE) as pilot:
         screen = await settle(pilot)
-        gate.clear()
+        gate.close()
         app.coder = "ben"  # as the project screen's "switch coder" does, then the same transcript again
         app.open_transcript("alpha", 2)
         await _until(pilot, lambda: bool(screen.suggested))
         assert ("Othered", FIRST) in [(s.code, s.span) for s in screen.suggested]  # the keyword's
-        gate.set()
+        gate.open()
         await settle(pilot)
+
+
+async def test_a_list_made_for_the_coder_before_a_switch_is_not_shown(
+    project_path: Path, monkeypatch: pytest.MonkeyPatch, gate: Gate
+) -> None:
+    # ana's retrain is still running when the coder is switched to ben: its list must not reach ben's
+    # screen (independent coding), and ben's own list comes.
+    with Project.open(project_path) as project:
+        project.code("alpha", "Hope", coder="ana", start=88, end=125)
+    shown: list[tuple[str, str]] = []  # (whose model made the list, who is coding) of each list applied
+    show = CodingScreen._show_batch
+
+    def recording(self: CodingScreen, batch: SuggestionBatch) -> None:
+        show(self, batch)
+        if self.suggested == list(batch.suggestions):
+            shown.append((batch.coder, self.qapp.coder))
+
+    monkeypatch.setattr(CodingScreen, "_show_batch", recording)
+    app = QualcodeApp(project_path, "ana", transcript="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        gate.close()
+        await _until(pilot, gate.holding.is_set)  # ana's first retrain has read the project and waits
+        app.coder = "ben"  # as the project screen's "switch coder" does, then the same transcript again
+        app.open_transcript("alpha", 2)
+        await pilot.pause(0.3)
+        gate.open()
+        await settle(pilot)
+    assert shown[0] == ("ana", "ana") and ("ben", "ben") in shown
+    assert all(made == coding for made, coding in shown), shown
 
 
 async def test_tab_chooses_which_suggestion_y_accepts(project_path: Path) -> None:

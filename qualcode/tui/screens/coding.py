@@ -79,7 +79,6 @@ class CodingScreen(Screen[None]):
         # Suggestions for this transcript, from the latest model; worked out in a thread worker.
         self.suggested: list[Suggestion] = []
         self.weak: list[Suggestion] = []  # best guesses below MIN_SCORE where nothing scores more
-        self._listed_for: str | None = None  # the transcript these lists are for
         self.suggestion_status = "Suggestions: loading spaCy…"
         self.suggestion_index = 0  # which suggestion on the selection y and N act on
         self._suggestion_span: Span | None = None
@@ -371,7 +370,6 @@ class CodingScreen(Screen[None]):
                 self.selection = Selection("", [])
             self.transcript_name = transcript
             self.suggested, self.weak, self.uncertain = [], [], None
-            self._listed_for = None  # the next list is this transcript's (or coder's) first
             self.load()
         self.selection.go_to_offset(offset)
         self.refresh_marks()
@@ -389,7 +387,7 @@ class CodingScreen(Screen[None]):
             self._suggest_again = True
             return
         self._suggest_busy, self._suggest_again = True, False
-        self._suggest(self.transcript_name, fresh=self._listed_for != self.transcript_name)
+        self._suggest(self.transcript_name)
 
     def retrain_soon(self) -> None:
         """After the coder's own change: retrain once things are quiet, so a burst of keys retrains once."""
@@ -404,37 +402,33 @@ class CodingScreen(Screen[None]):
         self.request_suggestions()
 
     @work(thread=True, exit_on_error=False, group="suggest")
-    def _suggest(self, transcript: str, *, fresh: bool) -> None:
+    def _suggest(self, transcript: str) -> None:
         service = self.qapp.suggestion_service
         # Quitting cancels the worker; the process waits for it, so it stops at the next step.
         worker = get_current_worker()
-        try:
-            # A transcript just opened gets what the model knows now (the codebook alone before any
-            # training) at once. Once one is listed, a model older than the project is not shown: it
-            # learned from what an undo or a removal may have just taken back, and scored that very
-            # segment high ("close to your coding" to a coding no longer there). Nor is a retrain's
-            # when a change came in while it ran (the next round retrains again). The list on screen
-            # already leaves out what the coder answered, until a current model's list replaces it.
-            def superseded() -> bool:
-                return worker.is_cancelled or self._suggest_again
 
-            if fresh or not service.stale():
-                batch = service.batch(transcript)
-                if worker.is_cancelled:
-                    return
-                self._from_thread(self._show_batch, batch)
+        def superseded() -> bool:
+            return worker.is_cancelled or self._suggest_again
+
+        try:
+            # First what the model knows now (the codebook alone before any training), then retrain.
+            batch = service.batch(transcript)
+            if worker.is_cancelled:
+                return
+            self._from_thread(self._show_batch, batch)
             if service.stale():
                 report = partial(self._from_thread, self._show_progress)
                 service.retrain(report, cancelled=lambda: worker.is_cancelled)
-                if worker.is_cancelled or (superseded() and not fresh):
+                if worker.is_cancelled:
                     return
                 self._from_thread(self._show_batch, service.batch(transcript))
-                # The quick retrain kept an older calibration; refit it now, unless more work has come in,
-                # so the panel's scores become those of `qualcode suggest` (a model trained afresh).
-                if service.calibration_reused() and not superseded():
-                    service.retrain(lambda _progress: None, cancelled=superseded, refit=True)
-                    if not superseded():
-                        self._from_thread(self._show_batch, service.batch(transcript))
+            # A quick retrain keeps an older calibration; refit it now, unless more work has come in, so
+            # the panel's scores become those of `qualcode suggest` (a model trained afresh). Also in a
+            # round with nothing to retrain: the one that retrained may have been overtaken before this.
+            if service.calibration_reused() and not superseded():
+                service.retrain(lambda _progress: None, cancelled=superseded, refit=True)
+                if not superseded():
+                    self._from_thread(self._show_batch, service.batch(transcript))
         except Exception as exc:  # coding goes on without suggestions; say why once, keep it in the panel
             self._from_thread(self._suggest_failed, exc)
         finally:
@@ -470,10 +464,10 @@ class CodingScreen(Screen[None]):
                 self.qapp.show_error(exc)
 
     def _show_batch(self, batch: SuggestionBatch) -> None:
-        if batch.transcript != self.transcript_name or not self.is_attached:
+        # Not a list for another transcript, nor one a worker made for the coder before a switch.
+        if batch.transcript != self.transcript_name or batch.coder != self.qapp.coder or not self.is_attached:
             return
         self.suggested, self.weak = list(batch.suggestions), list(batch.weak)
-        self._listed_for = batch.transcript
         if not batch.learned:
             self.suggestion_status = "From the codebook's keywords and examples; learning from your codings…"
         elif batch.modelled:
