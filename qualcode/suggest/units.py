@@ -78,8 +78,8 @@ class Unit:
     passage: np.ndarray
     hits: tuple[RuleHit, ...]
     vector: np.ndarray | None = None
-    # Where the unit's turn starts as units go: a whole-turn unit's own start, a segment's the start of
-    # its turn's first segment (the calibration keeps a turn's units in one fold by it)
+    # Where the unit's turn starts: a whole-turn unit's own start, a segment's the start of its turn's
+    # first segment (by it the calibration keeps a turn's units in one fold)
     turn_start: int = -1
 
 
