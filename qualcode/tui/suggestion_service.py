@@ -27,7 +27,7 @@ MIN_SCORE = 0.2  # what the panel and the preview can show; the inline marks sta
 INLINE_SCORE = 0.5
 # Where nothing reaches MIN_SCORE, the panel lists the best guesses down to WEAK_SCORE, as weak ones. In a
 # large thematic codebook a model's scores are honest and low: a coder who has coded five PDPilot
-# interviews (76 codes) and opens a sixth gets 2-9 suggestions at 0.2 or more and 128-153 weak guesses,
+# interviews (76 codes) and opens a sixth gets 2-9 suggestions at 0.2 or more and 128-154 weak guesses,
 # one in six right (docs/suggestions.md); with a floor alone most segments said "No suggestions here".
 WEAK_SCORE = 0.05
 WEAK_PER_SEGMENT = 2
