@@ -176,10 +176,9 @@ def fit_calibration(
         places: Each unit's place (transcript and offset; units that share one, such as the sentences of a
             turn, go to one fold but at a cut). Where folds cannot go by transcript, the units are ordered
             by a hash of their place and cut into equal folds, so a unit keeps its fold as the coder codes
-            on (but for the few at the cuts). A shuffled split redraws every fold when one
-            unit is added: on the demo, with 26 codings in one interview, one rejection in another moved
-            the scaling from a = 5.24, b = 0.23 to 4.40, -0.40 and the suggestions scored 0.3 or more
-            from 252 to 91.
+            on (but for the few at the cuts). A shuffled split redraws every fold when one unit is added:
+            on the demo, with 26 codings in one interview, one rejection in another moved the scaling
+            from a = 5.24, b = 0.23 to 4.40, -0.40 and the suggestions scored 0.3 or more from 252 to 91.
     """
     import zlib
 

@@ -43,9 +43,8 @@ class SuggestionBatch:
     labelled: int  # segments (or turns) the model learned from
     note: str = ""  # why a configured spaCy pipeline is not in use
     modelled: bool = False  # the learned classifiers answer (False: too few codings to calibrate them yet)
-    calibration_codings: int = (
-        0  # (segment, code) pairs of codes on at least MIN_POSITIVES segments (8 needed)
-    )
+    # (segment, code) pairs of codes on at least MIN_POSITIVES segments (8 needed)
+    calibration_codings: int = 0
     weak: tuple[Suggestion, ...] = ()  # the best guesses below MIN_SCORE, on segments with nothing above
     coder: str = ""  # whose model made it (a list for one coder is never shown to another)
 

@@ -549,10 +549,6 @@ class CodingScreen(Screen[None]):
             return None
         return here[min(self.suggestion_index, len(here) - 1)]
 
-    def _drop_suggestion(self, done: Suggestion) -> None:
-        """Take a decided suggestion off the screen at once; the next refresh agrees."""
-        self._drop_answered(done.span, done.code)
-
     def _drop_answered(self, span: Span, code: str) -> None:
         """The coder has answered ``code`` on ``span`` (decided or coded it): it is not offered there any
         more, and a place "next uncertain" went to there is answered, until the retrain's fresh list."""
@@ -595,7 +591,7 @@ class CodingScreen(Screen[None]):
             self.qapp.show_error(exc)
             return None
         self.qapp.note_own_change()
-        self._drop_suggestion(found)
+        self._drop_answered(found.span, found.code)
         self.retrain_soon()
         return found
 
@@ -628,7 +624,7 @@ class CodingScreen(Screen[None]):
                 return
             self.qapp.note_own_change()
             for done in chosen:
-                self._drop_suggestion(done)
+                self._drop_answered(done.span, done.code)
             places = len({s.transcript for s in chosen})
             where = f" in {places} transcripts" if places > 1 else ""
             self.notify(f"Accepted {len(chosen)} suggestions of {chosen[0].code}{where} (u undoes them all)")
