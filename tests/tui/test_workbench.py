@@ -435,9 +435,10 @@ async def test_the_coders_own_codings_are_listed_first_on_a_crowded_selection(pr
         await pilot.pause()
         panel = app.screen.query_one(SegmentCodings)
         lines = str(panel.content).splitlines()
-        # six rows: ana's own coding first, four of the others', and how many more there are
-        assert len(lines) == 6 and lines[0].startswith("■ Hope  ana, ")
-        assert all(line.split(",")[0].endswith(("  bo", "  cy")) for line in lines[1:5])
+        # six rows: ana's own coding first, four of the others', and how many more there are; who coded
+        # it before the code, so a long code name cut off at the panel's edge does not hide it
+        assert len(lines) == 6 and lines[0].startswith("■ ana  Hope  ")
+        assert all(line.startswith(("■ bo   ", "■ cy   ")) for line in lines[1:5])
         assert lines[5] == "… and 2 more here"
     assert ("alpha", 13, 31, "Hope", "ana") in stored(project_path)
 

@@ -58,6 +58,9 @@ if TYPE_CHECKING:
 RETRAIN_DELAY = 0.4  # seconds of quiet after the coder's own change before the model retrains
 
 
+STORED_NOTE_SECONDS = 4.0
+
+
 class CodingScreen(Screen[None]):
     """Code one transcript by keyboard (or mouse)."""
 
@@ -90,6 +93,10 @@ class CodingScreen(Screen[None]):
         self._suggest_again = False
         self._suggest_started = False  # not before the first paint: loading spaCy would slow it
         self._retrain_timer: Timer | None = None
+        # What the last code key, accept or reject stored, said in the status line: a notification there
+        # would cover the suggestions panel, which the coder reads next.
+        self.stored_note = ""
+        self._stored_note_timer: Timer | None = None
 
     @property
     def qapp(self) -> QualcodeApp:
@@ -199,9 +206,22 @@ class CodingScreen(Screen[None]):
             (f" {self.transcript_name} ", "bold reverse"),
             f"  {speaker}  segment {sel.cursor + 1 if total else 0}/{total}",
             f"  coder: {self.qapp.coder}",
-            (f"  {mode}", "bold"),
+            (f"  {mode}" if mode else "", "bold"),
+            (f"  ✓ {self.stored_note}" if self.stored_note else "", "bold"),
         )
         self.query_one("#status", Label).update(status)
+
+    def say_stored(self, note: str) -> None:
+        """Confirm in the status line, for a few seconds, what was just stored."""
+        self.stored_note = note
+        if self._stored_note_timer is not None:
+            self._stored_note_timer.stop()
+        self._stored_note_timer = self.set_timer(STORED_NOTE_SECONDS, self._forget_stored_note)
+        self._update_status()
+
+    def _forget_stored_note(self) -> None:
+        self.stored_note = ""
+        self._update_status()
 
     def _reading_span(self) -> Span | None:
         """The selected segments up to where the next one starts, so segments read in a row make one range."""
@@ -309,7 +329,7 @@ class CodingScreen(Screen[None]):
             return
         self.focus_code = coding.code
         self.qapp.note_own_change()
-        self.notify(f"{'Coded' if added else 'Removed'} {coding.code}", timeout=1.5)
+        self.say_stored(f"{'Coded' if added else 'Removed'} {coding.code}")
         if added:  # the coder's answer here, as an accept would be
             self._drop_answered(span, coding.code)
         if self.selection.visual is not None or self.selection.anchor is not None:
@@ -567,13 +587,13 @@ class CodingScreen(Screen[None]):
         found = self._decide(accept=True)
         if found is not None:
             self.focus_code = found.code
-            self.notify(f"Accepted {found.code}", timeout=1.5)
+            self.say_stored(f"Accepted {found.code}")
             self.reload_codings()
 
     def action_reject_suggestion(self) -> None:
         found = self._decide(accept=False)
         if found is not None:
-            self.notify(f"Rejected {found.code} here; it will not be suggested here again", timeout=2)
+            self.say_stored(f"Rejected {found.code} here; not suggested here again")
             self.refresh_marks()
 
     def _decide(self, *, accept: bool) -> Suggestion | None:

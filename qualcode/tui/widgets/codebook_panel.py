@@ -104,12 +104,15 @@ class SegmentCodings(Static):
         ordered = sorted(codings, key=lambda c: c.coder != coder)
         shown = ordered if len(ordered) <= self.ROWS else ordered[: self.ROWS - 1]
         lines: list[Text] = []
+        # Who coded it comes before the code: a long code name cut off at the panel's edge must not hide it.
+        width = max(len(c.coder) for c in shown)
         for coding in shown:
             when = coding.created_at.astimezone().strftime("%d %b %H:%M")
             line = Text(no_wrap=True, overflow="ellipsis")
             line.append("■ ", style=colours.get(coding.code, "#888888"))
+            line.append(f"{coding.coder:<{width}}  ", style="bold" if coding.coder == coder else "")
             line.append(coding.code)
-            line.append(f"  {coding.coder}, {when}", style="dim")
+            line.append(f"  {when}", style="dim")
             lines.append(line)
         if len(shown) < len(ordered):
             lines.append(Text(f"… and {len(ordered) - len(shown)} more here", style="dim"))
