@@ -47,6 +47,29 @@ async def test_moving_and_coding_a_segment_is_stored(project_path: Path) -> None
     assert stored(project_path) == [("alpha", 32, 49, "Hope", "ana"), ("alpha", 63, 87, "Othered", "ana")]
 
 
+async def test_what_was_stored_is_said_in_the_status_line_not_over_the_suggestions(
+    project_path: Path,
+) -> None:
+    # A notification after every code key covered the top of the suggestions panel for 1.5 s.
+    from textual.widgets import Label
+
+    from qualcode.tui.screens import coding
+
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        status = app.screen.query_one("#status", Label)
+        await pilot.press("j", "j", "o")
+        assert str(status.content).endswith("✓ Coded Othered")
+        assert not app._notifications
+        await pilot.press("o")
+        assert str(status.content).endswith("✓ Removed Othered")
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        screen._forget_stored_note()  # what the timer does after STORED_NOTE_SECONDS
+        assert "✓" not in str(status.content) and coding.STORED_NOTE_SECONDS <= 5
+    assert stored(project_path) == []
+
+
 async def test_shift_extends_over_segments_and_turns_are_jumped(project_path: Path) -> None:
     app = make_app(project_path)
     async with app.run_test(size=SIZE) as pilot:
