@@ -37,6 +37,10 @@ class NotFoundError(QualcodeError):
     """A named transcript, code, coder, memo or case does not exist."""
 
 
+class UnknownCodeError(NotFoundError):
+    """A code name is not in the codebook (it may have been renamed or removed since it was shown)."""
+
+
 class ConflictError(QualcodeError):
     """The change would clash with what the project already holds."""
 

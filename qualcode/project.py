@@ -17,7 +17,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qualcode.errors import CodebookError, ConflictError, InputError, NotFoundError, QualcodeError
+from qualcode.errors import (
+    CodebookError,
+    ConflictError,
+    InputError,
+    NotFoundError,
+    QualcodeError,
+    UnknownCodeError,
+)
 from qualcode.formats import codebook_yaml, parse_transcript, tables
 from qualcode.model import (
     Case,
@@ -1088,7 +1095,7 @@ class Project:
         codebook = self.codebook()
         for name in names:
             if codebook.get(name) is None:
-                raise NotFoundError(
+                raise UnknownCodeError(
                     f"no code named {name!r}", "list the codes with: qualcode codebook show PROJECT"
                 )
 

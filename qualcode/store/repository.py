@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from qualcode.errors import ConflictError, NotFoundError
+from qualcode.errors import ConflictError, NotFoundError, UnknownCodeError
 from qualcode.model import (
     Case,
     Code,
@@ -719,7 +719,7 @@ class Repository:
                     found = _find_code_id(conn, item.code)
                     if found is None:
                         if not create_codes:
-                            raise NotFoundError(
+                            raise UnknownCodeError(
                                 f"no code named {item.code!r}",
                                 "add it to the codebook, or list codes: qualcode codebook show",
                             )
@@ -1093,7 +1093,9 @@ def _find_code_id(conn: Connection, name: str) -> int | None:
 def _code_id(conn: Connection, name: str) -> int:
     found = _find_code_id(conn, name)
     if found is None:
-        raise NotFoundError(f"no code named {name!r}", "list the codes with: qualcode codebook show PROJECT")
+        raise UnknownCodeError(
+            f"no code named {name!r}", "list the codes with: qualcode codebook show PROJECT"
+        )
     return found
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
-from qualcode.errors import ConflictError, NotFoundError
+from qualcode.errors import ConflictError, NotFoundError, UnknownCodeError
 from qualcode.model import (
     Coding,
     Decision,
@@ -189,7 +189,7 @@ def _place(conn: Connection, suggestion: Suggestion) -> tuple[int, int]:
         select(t.codes.c.id, t.codes.c.is_group).where(func.lower(t.codes.c.name) == suggestion.code.lower())
     ).first()
     if code is None:
-        raise NotFoundError(
+        raise UnknownCodeError(
             f"no code named {suggestion.code!r}", "list the codes with: qualcode codebook show PROJECT"
         )
     if code.is_group:

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, UnknownCodeError
 from qualcode.model import Event, Span
 from qualcode.project import Project
 from qualcode.tui.first_suggestions import FirstSuggestions
@@ -105,7 +105,17 @@ class QualcodeApp(App[None]):
 
     def show_error(self, exc: BaseException) -> None:
         """Show a problem in a dialog that says what to do; the app keeps running."""
-        if isinstance(exc, QualcodeError):
+        if isinstance(exc, UnknownCodeError):
+            # A code renamed or removed in another process since this screen last read the codebook:
+            # the command-line hint would not help here; reading the codebook again does.
+            self.push_screen(
+                ErrorDialog(
+                    f"{exc.message}: it was renamed or removed elsewhere",
+                    "nothing was stored; the codebook shown is now the current one",
+                )
+            )
+            self._poll()
+        elif isinstance(exc, QualcodeError):
             self.push_screen(ErrorDialog(exc.message, exc.hint))
         else:
             self.push_screen(

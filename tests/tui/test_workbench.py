@@ -196,6 +196,9 @@ async def test_a_change_by_another_process_is_picked_up_behind_an_error_dialog(p
         await pilot.press("p")  # Hope's hotkey, before the workbench has looked for changes
         await pilot.pause()
         assert isinstance(app.screen, ErrorDialog) and "Hope" in app.screen.message
+        # what to do in the workbench, not the command line's "qualcode codebook show PROJECT"
+        assert app.screen.message == "no code named 'Hope': it was renamed or removed elsewhere"
+        assert app.screen.hint == "nothing was stored; the codebook shown is now the current one"
         screen = await _poll_and_go_back_without_hope(app, pilot)
         await pilot.press("p")  # now a key no code has: nothing happens, no dialog
         await pilot.pause()
