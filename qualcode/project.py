@@ -655,6 +655,10 @@ class Project:
         """Redo this coder's latest undone change; returns the event redone, or None."""
         return self.repo.redo(coder)
 
+    def changes_after(self, event_id: int) -> list[tuple[int, str | None, str]]:
+        """(id, coder, action) of each change made since event ``event_id``, oldest first."""
+        return self.repo.changes_after(event_id)
+
     def last_event_id(self) -> int:
         """Newest event id: changes when anyone (this process or another) changes the project."""
         return self.repo.last_event_id()

@@ -876,6 +876,17 @@ class Repository:
             tx.log(direction, event=target.id, action=target.action)
             return Event(target.id, aware(target.at), coder, target.action, target.payload)
 
+    def changes_after(self, event_id: int) -> list[tuple[int, str | None, str]]:
+        """Who did what since ``event_id``: (id, coder, action) of each newer event, oldest first."""
+        query = (
+            select(t.events.c.id, t.coders.c.name, t.events.c.action)
+            .outerjoin(t.coders, t.events.c.coder_id == t.coders.c.id)
+            .where(t.events.c.id > event_id)
+            .order_by(t.events.c.id)
+        )
+        with self.read() as conn:
+            return [(int(r[0]), r[1], str(r[2])) for r in conn.execute(query)]
+
     def last_event_id(self) -> int:
         """The id of the newest event: a cheap way to notice that another process changed the project."""
         with self.read() as conn:

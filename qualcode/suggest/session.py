@@ -56,10 +56,25 @@ class ProjectData(Protocol):
     def cases(self) -> list[Case]: ...
     def codings(self, flt: CodingFilter | None = None, **criteria: Any) -> list[Coding]: ...
     def events(self, limit: int | None = None) -> list[Event]: ...
+    def changes_after(self, event_id: int) -> list[tuple[int, str | None, str]]: ...
     def suggestion_decisions(
         self, coder: str | None = None, transcript: str | None = None, decision: Decision | None = None
     ) -> list[SuggestionDecision]: ...
     def read_spans(self, coder: str) -> dict[str, list[Span]]: ...
+
+
+# Actions that change only the acting coder's own work: another coder's do not make this coder's model stale
+OTHERS_PRIVATE = frozenset(
+    {
+        "coding.add",
+        "coding.remove",
+        "suggestion.accept",
+        "suggestion.reject",
+        "suggestion.forget",
+        "memo.add",
+        "memo.update",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,8 +232,19 @@ class Suggester:
         return last[-1].id if last else 0
 
     def stale(self) -> bool:
-        """Whether the project changed (a coding, a decision, ...) since the model was trained."""
-        return self.model is None or self.trained_at != self.project_version()
+        """Whether the project changed since the model was trained in a way that concerns this coder.
+
+        Another coder's codings, decisions and memos do not (the model learns from this coder's work
+        only); anything else anyone does (the codebook, transcripts, attributes, an import, an undo) does.
+        """
+        if self.model is None or self.trained_at is None:
+            return True
+        since = self.data.changes_after(self.trained_at)
+        if any(coder == self.coder or action not in OTHERS_PRIVATE for _, coder, action in since):
+            return True
+        if since:  # only other coders' own work: no need to look at it again
+            self.trained_at = since[-1][0]
+        return False
 
     def iter_retrain(self, refit: bool = False, threads: int = 1) -> Iterator[RetrainProgress | TrainedModel]:
         """Retrain on the coder's current codings and decisions, yielding progress, then the model.

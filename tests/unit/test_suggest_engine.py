@@ -127,6 +127,30 @@ def test_retrain_runs_in_a_worker_thread_while_suggestions_are_read(synthetic: P
     assert progress[-1] is suggester.model
 
 
+def test_another_coders_own_work_does_not_make_the_model_stale(synthetic: Project) -> None:
+    # The model learns from this coder's codings and decisions only; another coder coding away in the same
+    # project made it retrain on every poll of the workbench.
+    from qualcode.model import MemoTarget
+
+    _fresh(synthetic)
+    suggester = synthetic.suggester("gold")
+    suggester.current()
+    assert not suggester.stale()
+    synthetic.code("int01", "Hope", coder="bo", start=0, end=5)
+    synthetic.uncode("int01", "Hope", coder="bo", start=0, end=5)
+    synthetic.add_memo("a thought", coder="bo", target=MemoTarget.PROJECT)
+    assert not suggester.stale()
+    synthetic.update_code("Hope", coder="bo", definition="Hope for recovery.")  # the codebook is shared
+    assert suggester.stale()
+    suggester.retrain()
+    assert not suggester.stale()
+    synthetic.code("int01", "Hope", coder="gold", start=0, end=5)
+    assert suggester.stale()
+    suggester.retrain()
+    synthetic.undo("bo")  # conservative: an undo by anyone may have changed what the model reads
+    assert suggester.stale()
+
+
 def test_turn_granularity_when_the_coder_codes_whole_turns(synthetic: Project) -> None:
     for turn in synthetic.transcript("int04").turns:
         if turn.speaker == "Participant":
