@@ -59,7 +59,8 @@ def test_accept_a_suggestion_in_a_real_terminal(project_path: Path) -> None:
     try:
         child.expect("From the codebook")  # spaCy loaded in the worker; the first suggestions are in
         child.send("jj")
-        child.expect("example 'I felt like an outsider.'")  # the reason, in the panel
+        child.expect("like the codebook")  # the reason, in the panel, wrapped under its code
+        child.expect("example 'I felt like an")
         child.send("y")
         child.expect("Accepted Othered")
         child.send("q")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual.widgets import Static
 
@@ -43,7 +44,7 @@ class SuggestionPanel(Static):
         weak_below: float | None = None,
     ) -> None:
         """Show ``here``; ``weak_below``: they are only guesses, all scored under this."""
-        lines: list[Text] = []
+        lines: list[Text | Padding] = []
         if status:
             lines.append(Text(status, style="dim"))
         if uncertain:
@@ -66,15 +67,15 @@ class SuggestionPanel(Static):
                     overflow="ellipsis",
                 )
             )
-            lines.append(
-                Text.assemble(
-                    "    ",
-                    (f"{found.score:.2f} {found.source.value}", "bold" if chosen else "dim"),
-                    (f" · {found.reason}", "italic" if chosen else "italic dim"),
-                )
+            why = Text.assemble(
+                (f"{found.score:.2f} {found.source.value}", "bold" if chosen else "dim"),
+                (f" · {found.reason}", "italic" if chosen else "italic dim"),
             )
+            lines.append(Padding(why, (0, 0, 0, 4)))  # a reason that wraps stays under its code
         below = len(here) - first - PANEL_ROWS
         if below > 0:
             lines.append(Text(f"  {below} more below (tab)", style="dim"))
-        self.plain = "\n".join(line.plain for line in lines)  # what it says, without styles
+        self.plain = "\n".join(  # what it says, without styles
+            f"    {line.renderable}" if isinstance(line, Padding) else line.plain for line in lines
+        )
         self.update(Group(*lines))
