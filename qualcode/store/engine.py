@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
@@ -80,8 +81,9 @@ def schema_version(engine: Engine) -> str | None:
         return rev
 
 
-def _is_sqlite_file(path: Path) -> bool:
-    """Whether SQLite can read the file, asked of SQLite itself (read-only).
+def _sqlite_state(path: Path) -> str:
+    """Whether SQLite can read the file ("ok"), cannot ("not sqlite") or finds it damaged ("damaged"),
+    asked of SQLite itself (read-only).
 
     Never read a project file with Python's own file functions: closing that handle would drop every
     POSIX lock this process holds on the file, including those of the open workbench's connections
@@ -89,7 +91,12 @@ def _is_sqlite_file(path: Path) -> bool:
     SQLite's own files share their locks within the process and are safe.
     """
     if path.stat().st_size == 0:
-        return False
+        return "not sqlite"
+    # SQLite makes the -wal and -shm files of a file whose header says write-ahead log even when it then
+    # cannot read it (a file copied in part): those are removed again, as no one can be using them.
+    companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    made_here = [p for p in companions if not p.exists()]
+    state = "not sqlite"
     # A plain read-only open first. Only where that cannot open (a read-only folder without the -shm
     # file) without locks, immutable: such a read could see a page another process is writing.
     for mode in ("ro", "ro&immutable=1"):
@@ -99,11 +106,17 @@ def _is_sqlite_file(path: Path) -> bool:
                 connection.execute("PRAGMA schema_version").fetchone()
             finally:
                 connection.close()
-            return True
+            return "ok"
         except sqlite3.Error as exc:
-            if "not a database" in str(exc):
-                return False
-    return False
+            if "malformed" in str(exc):
+                state = "damaged"
+            elif "not a database" in str(exc):
+                break
+    for leftover in made_here:
+        with contextlib.suppress(OSError):
+            if leftover.name.endswith("-shm") or leftover.stat().st_size == 0:
+                leftover.unlink()
+    return state
 
 
 def _writable(path: Path) -> bool:
@@ -124,6 +137,17 @@ def read_only_error(path: Path, exc: BaseException) -> ProjectFileError | None:
     if "readonly" in text or "read-only" in text or not _writable(path):
         return _read_only(path)
     return None
+
+
+def damaged_error(path: Path, exc: BaseException) -> ProjectFileError | None:
+    """The clear error for a read or write that SQLite refused because the file is damaged, else None."""
+    text = str(getattr(exc, "orig", exc))
+    if "malformed" not in text and "not a database" not in text:
+        return None
+    return ProjectFileError(
+        f"{path}: the project file is damaged ({text})",
+        "nothing was changed; restore it from a backup, or recover a copy with: sqlite3 COPY .recover",
+    )
 
 
 def create_project_store(path: Path) -> Engine:
@@ -176,7 +200,13 @@ def open_project_store(path: Path) -> Engine:
     """
     if not path.exists():
         raise ProjectFileError(f"{path}: no such project file", f"create it with: qualcode init {path}")
-    if path.is_dir() or not _is_sqlite_file(path):
+    state = "not sqlite" if path.is_dir() else _sqlite_state(path)
+    if state == "damaged":
+        raise ProjectFileError(
+            f"{path}: the project file is damaged or was not copied whole (SQLite: disk image malformed)",
+            "restore it from a backup, or recover a copy with: sqlite3 COPY .recover",
+        )
+    if state != "ok":
         raise ProjectFileError(
             f"{path}: not a qualcode project (not an SQLite file)",
             "check the file name; projects are made with `qualcode init`",

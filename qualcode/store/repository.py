@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, bindparam, case, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
-from qualcode.errors import ConflictError, NotFoundError, UnknownCodeError
+from qualcode.errors import ConflictError, NotFoundError, ProjectFileError, UnknownCodeError
 from qualcode.model import (
     Case,
     Code,
@@ -33,7 +33,7 @@ from qualcode.model import (
 )
 from qualcode.model.codebook import ordered
 from qualcode.store import schema as t
-from qualcode.store.engine import WRITE_OPTION, read_only_error
+from qualcode.store.engine import WRITE_OPTION, damaged_error, read_only_error
 from qualcode.store.history import REDO, UNDO, UNDOABLE, RowImages, apply_images, pending
 
 MAX_NAMES_IN_QUERY = 900  # more names than this are filtered after reading (SQLite caps bound values)
@@ -119,23 +119,38 @@ class Repository:
         """One user action: everything inside commits together, durably, or not at all.
 
         Raises:
-            ProjectFileError: when SQLite refuses the write because the project file or folder is read-only.
+            ProjectFileError: when SQLite refuses the write because the project file or folder is read-only,
+                or the file is damaged.
         """
         try:
             with self._writer.begin() as conn:
                 coder_id = _coder_id(conn, coder) if coder else None
                 yield _Tx(conn, coder_id, RowImages(conn))
-        except OperationalError as exc:
-            database = self.engine.url.database
-            error = read_only_error(Path(database), exc) if database else None
+        except DatabaseError as exc:
+            error = self._file_error(exc, writing=True)
             if error is None:
                 raise
             raise error from exc
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            yield conn
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except DatabaseError as exc:
+            error = self._file_error(exc, writing=False)
+            if error is None:
+                raise
+            raise error from exc
+
+    def _file_error(self, exc: DatabaseError, *, writing: bool) -> ProjectFileError | None:
+        """What the user can do when SQLite refused because of the project file (read-only, damaged)."""
+        database = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        if not database:
+            return None
+        path = Path(database)
+        refused = read_only_error(path, exc) if writing and isinstance(exc, OperationalError) else None
+        return refused or damaged_error(path, exc)
 
     def get_meta(self, key: str) -> str | None:
         with self.read() as conn:

@@ -156,6 +156,38 @@ def test_open_refuses_a_damaged_file(tmp_path: Path) -> None:
     assert caught.value.message.startswith(f"{path}: cannot be read as a project")
 
 
+def test_a_project_copied_in_part_is_called_damaged_and_left_as_it_was(
+    tiny_template: Path, tmp_path: Path
+) -> None:
+    # A file cut off after 5,000 bytes (a copy that stopped): it was called "not an SQLite file", and
+    # SQLite's look at it left a -wal and a -shm file beside it.
+    path = tmp_path / "study.qualcode"
+    path.write_bytes(tiny_template.read_bytes()[:5000])
+    with pytest.raises(ProjectFileError) as caught:
+        Project.open(path)
+    assert caught.value.message == (
+        f"{path}: the project file is damaged or was not copied whole (SQLite: disk image malformed)"
+    )
+    assert caught.value.hint == "restore it from a backup, or recover a copy with: sqlite3 COPY .recover"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["study.qualcode"]
+    assert path.read_bytes() == tiny_template.read_bytes()[:5000]
+
+
+def test_a_page_damaged_after_opening_gives_one_clear_error(tiny_template: Path, tmp_path: Path) -> None:
+    # Damage the opening check cannot see (a page deep in the file) surfaced as SQLAlchemy's traceback.
+    from qualcode.demo import build_demo
+
+    path = tmp_path / "demo.qualcode"
+    build_demo(path).close()
+    data = bytearray(path.read_bytes())
+    data[4096 * 30 : 4096 * 40] = b"\xff" * 40960
+    path.write_bytes(bytes(data))
+    with pytest.raises(ProjectFileError) as caught, Project.open(path) as project:
+        project.codebook()  # its pages are among those overwritten
+    assert caught.value.message == (f"{path}: the project file is damaged (database disk image is malformed)")
+    assert caught.value.hint.startswith("nothing was changed; restore it from a backup")
+
+
 def test_open_accepts_a_copy_and_keeps_its_revision(tiny_template: Path, tmp_path: Path) -> None:
     path = tmp_path / "copy.qualcode"
     shutil.copyfile(tiny_template, path)
