@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from qualcode.cli.common import Group, cli, coder_option, emit, opened, project_argument
+from qualcode.cli.common import Group, OutputFile, cli, coder_option, emit, opened, project_argument
 
 if TYPE_CHECKING:
     from qualcode.report import AnalysisOptions
@@ -199,7 +199,7 @@ def cooccurrence(project: Path, unit: str, chart: bool, fmt: str, **kwargs: Any)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     help="An .svg or .png file; without it the chart is drawn in the terminal.",
 )
 @filter_options
@@ -278,9 +278,7 @@ def chart(
     type=click.Choice(EXPORT_FORMATS),
     help="Default: from the output file's extension (csv on standard output).",
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
-)
+@click.option("-o", "--output", type=OutputFile(), help="File (default: stdout).")
 @filter_options
 def export(
     project: Path,
@@ -332,7 +330,7 @@ def export(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     required=True,
     help="report.html (one self-contained page), report.md or report.docx.",
 )

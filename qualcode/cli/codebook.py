@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli.common import Group, cli, coder_option, opened, project_argument
+from qualcode.cli.common import Group, OutputFile, cli, coder_option, opened, project_argument
 
 # -- codebook -------------------------------------------------------------------------------------
 
@@ -40,9 +40,7 @@ def codebook_import(project: Path, file: Path, coder: str) -> None:
 
 @codebook.command("export")
 @project_argument
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
-)
+@click.option("-o", "--output", type=OutputFile(), help="File (default: stdout).")
 def codebook_export(project: Path, output: Path | None) -> None:
     """Write the project's codebook as YAML."""
     with opened(project) as proj:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli.common import CODER_ENV, cli, emit, opened, project_argument
+from qualcode.cli.common import CODER_ENV, OutputFile, cli, emit, opened, project_argument
 
 # -- coding ---------------------------------------------------------------------------------------
 
@@ -65,9 +65,7 @@ def code(
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
-)
+@click.option("-o", "--output", type=OutputFile(), help="File (default: stdout).")
 def codings(
     project: Path,
     transcripts_: tuple[str, ...],

@@ -65,6 +65,23 @@ class Score(click.FloatRange):
         return number
 
 
+class OutputFile(click.Path):
+    """A file to write; an empty name (``-o "$OUT"`` with OUT unset) or a folder is refused at once."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not str(value).strip():
+            self.fail(
+                "is empty; give a file name (or leave the option out to write to the screen)", param, ctx
+            )
+        path = Path(str(value))
+        if not path.name:  # "." or "/": click's own check names them "directory" only if they exist
+            self.fail(f"{value!r} is a folder; give a file name", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def check_output(output: Path | None) -> None:
     """Refuse a bad output file before any work: a missing folder, or a database (the project itself)."""
     if output is None:

@@ -12,6 +12,7 @@ from click.core import ParameterSource
 
 from qualcode.cli.common import (
     CODER_ENV,
+    OutputFile,
     Score,
     _default_coder,
     check_output,
@@ -68,9 +69,7 @@ def _steps(value: str) -> tuple[int, ...]:
     help="Instead: the N uncoded segments where the model is least certain (an answer teaches it most).",
 )
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
-)
+@click.option("-o", "--output", type=OutputFile(), help="File (default: stdout).")
 def suggest(
     project: Path,
     transcripts_: tuple[str, ...],
@@ -184,9 +183,7 @@ def suggest(
     help="Score at which a suggestion counts as applied (codes that are not exclusive).",
 )
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
-)
+@click.option("-o", "--output", type=OutputFile(), help="File (default: stdout).")
 def evaluate(
     project: Path,
     gold_coder: str,

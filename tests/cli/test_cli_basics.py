@@ -148,6 +148,24 @@ def test_usage_errors_exit_2(qualcode: Any, project_path: Path, args: tuple[str,
     assert "Error: " in result.stderr
 
 
+def test_an_empty_or_folder_output_is_refused_before_any_work(qualcode: Any, project_path: Path) -> None:
+    # `-o "$OUT"` with OUT unset gave ValueError: PosixPath('.') has an empty name, as a traceback.
+    commands = [
+        ("codings", "study.qualcode"),
+        ("codebook", "export", "study.qualcode"),
+        ("suggest", "study.qualcode"),
+        ("evaluate", "study.qualcode", "--gold-coder", "ana"),
+        ("report", "study.qualcode"),
+    ]
+    before = project_path.read_bytes()
+    for command in commands:
+        for value, said in (("", "is empty; give a file name"), (".", "'.' is a folder; give a file name")):
+            result = qualcode(*command, "-o", value)
+            assert result.returncode == 2 and "Traceback" not in result.stderr, (command, result.stderr)
+            assert f"Invalid value for '-o' / '--output': {said}" in result.stderr, (command, result.stderr)
+    assert project_path.read_bytes() == before
+
+
 def test_codebook_validate_lists_every_problem_with_file_and_line(qualcode: Any, tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text(
         "codes:\n"
