@@ -26,12 +26,19 @@ FORMATS = click.Choice(["table", "csv", "json"])
 
 
 def _steps(value: str) -> tuple[int, ...]:
+    hint = "'--steps'"
+    items = [v.strip() for v in value.split(",")]
+    if not all(items):
+        said = "is empty" if not value.strip() else f"{value!r} has an empty item"
+        raise click.BadParameter(f"{said}; give numbers like 25,50,100", param_hint=hint)
     try:
-        steps = tuple(int(v) for v in value.split(",") if v.strip())
+        steps = tuple(int(v) for v in items)
     except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a comma-separated list of whole numbers") from exc
-    if not steps or min(steps) < 1:
-        raise click.BadParameter("give positive numbers, e.g. 25,50,100")
+        raise click.BadParameter(
+            f"{value!r} is not a comma-separated list of whole numbers", param_hint=hint
+        ) from exc
+    if min(steps) < 1:
+        raise click.BadParameter(f"{value!r}: give positive numbers, e.g. 25,50,100", param_hint=hint)
     return steps
 
 

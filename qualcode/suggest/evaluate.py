@@ -200,14 +200,36 @@ def iter_evaluate(
     wanted = {s.casefold() for s in speakers}
     train_units: list[Unit] = []
     test_units: list[Unit] = []
+    spoken: set[str] = set()
     for read in reads:
-        units = [u for u in units_of(read, chosen) if not wanted or u.speaker.casefold() in wanted]
+        every = units_of(read, chosen)
+        spoken.update(u.speaker for u in every)
+        units = [u for u in every if not wanted or u.speaker.casefold() in wanted]
         (test_units if read.source.name in held else train_units).extend(units)
+    unknown = sorted(s for s in speakers if s.casefold() not in {x.casefold() for x in spoken})
+    if unknown:
+        raise InputError(
+            f"--speaker {unknown[0]!r} does not speak in the transcripts {gold_coder!r} coded",
+            f"the speakers there are: {', '.join(sorted(spoken, key=str.casefold))}",
+        )
     triples = [(c.transcript, c.span, c.code) for c in gold]
     train_labels = label_units(train_units, triples)
     test_labels = label_units(test_units, triples)
-    if not train_units or not test_units:
-        raise InputError("no units to train or test on", "check --speaker against the transcripts' speakers")
+    who = f" spoken by {', '.join(speakers)}" if speakers else ""
+    shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
+    for name, units, labels in (
+        ("held out", test_units, test_labels),
+        ("learned from", train_units, train_labels),
+    ):
+        # Nothing coded to test on made kappa 1.0 (no code against no code), which reads as agreement.
+        if not any(labels):
+            found = (
+                f"coded none of the {len(units)} unit{'s' * (len(units) != 1)}" if units else "has no units"
+            )
+            raise InputError(
+                f"{gold_coder!r} {found}{who} in the transcripts {name} (held out: {shown})",
+                "choose speakers the gold coder codes (--speaker), or other transcripts to hold out (--seed)",
+            )
     raw_train, raw_test = raw_features(train_units), raw_features(test_units)
     test_spans = _gold_spans(test_units, gold)
     points_at = sorted({s for s in steps if 0 < s < len(train_units)} | {len(train_units)})

@@ -98,6 +98,15 @@ def test_evaluate_prints_a_learning_curve(qualcode: Any, project_path: Path) -> 
 def test_evaluate_usage_and_user_errors(qualcode: Any, project_path: Path) -> None:
     bad_steps = qualcode("evaluate", project_path, "--gold-coder", "gold", "--steps", "ten")
     assert bad_steps.returncode == 2 and "comma-separated" in bad_steps.stderr
+    for value, said in (
+        ("10,,20", "'10,,20' has an empty item"),  # was taken as 10,20 without a word
+        ("0", "'0': give positive numbers"),
+        ("", "is empty"),
+    ):
+        result = qualcode("evaluate", project_path, "--gold-coder", "gold", "--steps", value)
+        assert result.returncode == 2 and f"Invalid value for '--steps': {said}" in result.stderr, (
+            result.stderr
+        )
     nobody = qualcode("evaluate", project_path, "--gold-coder", "nobody")
     assert nobody.returncode == 1
     assert "qualcode: error: 'nobody' has no codings in this project" in nobody.stderr

@@ -60,11 +60,21 @@ def test_evaluate_refuses_what_it_cannot_measure(synthetic_path: Path, project: 
     with Project.open(synthetic_path) as synthetic:
         with pytest.raises(NotFoundError, match="'nobody' has no codings"):
             synthetic.evaluate_suggestions("nobody")
-        with pytest.raises(InputError, match="no units to train or test on"):
+        with pytest.raises(InputError) as unknown:
             synthetic.evaluate_suggestions("gold", speakers=("Narrator",))
+        assert unknown.value.message == "--speaker 'Narrator' does not speak in the transcripts 'gold' coded"
+        assert unknown.value.hint == "the speakers there are: Interviewer, Participant"
     project.code("alpha", "Hope", coder="ana", start=63, end=87)
     with pytest.raises(InputError, match="coded 1 transcript"):
         project.evaluate_suggestions("ana")
+    # ana codes the participants only: tested on the interviewer, kappa came out 1.0 (no code against no
+    # code), which reads as perfect agreement
+    project.code("beta", "Hope", coder="ana", start=97, end=120)
+    with pytest.raises(InputError) as uncoded:
+        project.evaluate_suggestions("ana", holdout=1, speakers=("Interviewer",))
+    assert uncoded.value.message == (
+        "'ana' coded none of the 1 unit spoken by Interviewer in the transcripts held out (held out: beta)"
+    )
 
 
 def test_cohen_kappa_matches_the_textbook_value() -> None:
