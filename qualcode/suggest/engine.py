@@ -230,7 +230,7 @@ class TrainedModel:
         if not len(columns) or not len(scored.units):
             return []
         sub = np.where(scored.sources[:, columns] >= 0, scored.scores[:, columns], 0.0)
-        sub[sub < min_score] = 0.0
+        sub[np.round(sub, 4) < min_score] = 0.0  # as the suggestions show them: 0.7125 passes 0.7125
         pairs: list[tuple[int, int]] = []
         for i in np.flatnonzero(sub.max(axis=1) > 0):
             unit, row = scored.units[int(i)], sub[int(i)]

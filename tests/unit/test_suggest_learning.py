@@ -180,6 +180,19 @@ def test_the_calibration_holds_still_as_an_early_coder_moves_to_other_interviews
             assert abs(a - a0) < 0.3 and abs(b - b0) < 0.3, scalings
 
 
+def test_a_shown_score_given_as_the_minimum_keeps_its_suggestion(tmp_path: Path) -> None:
+    # Scores are shown to 4 decimals; the minimum was compared with the unrounded score, so copying a
+    # shown 0.7125 into --min-score left that very suggestion out (16 of 30 scores in a user's test).
+    with _demo_coded_in_p01(tmp_path, FIRST_TWENTY) as project:
+        found = project.all_suggestions("ana", transcripts=["P03"], min_score=0.0, per_segment=None)
+        scores = sorted({s.score for s in found}, reverse=True)[:30]
+        assert len(scores) == 30
+        for score in scores:
+            kept = project.all_suggestions("ana", transcripts=["P03"], min_score=score, per_segment=None)
+            assert any(s.score == score for s in kept), score
+            assert all(s.score >= score for s in kept), score
+
+
 def test_interviews_the_coder_has_not_opened_get_no_flood_of_suggestions(tmp_path: Path) -> None:
     # The interviewee's name and role are the same on every unit of the coder's first interview, so they
     # took part of each code's (negative) bias; the other interviews have other names and roles, lost
