@@ -126,7 +126,15 @@ def cli() -> None:
 
 
 def emit(header: list[str], rows: list[list[Any]], fmt: str, output: Path | None = None) -> None:
-    """Write rows as an aligned table, CSV with a header row, or JSON records."""
+    """Write rows as an aligned table, CSV with a header row, or JSON records.
+
+    Into a file named .csv or .json without a --format, the rows go in that format (as ``report`` does),
+    not as the screen's table.
+    """
+    if output is not None and fmt == "table" and output.suffix.lower() in (".csv", ".json"):
+        ctx = click.get_current_context(silent=True)
+        if ctx is None or ctx.get_parameter_source("fmt") != click.core.ParameterSource.COMMANDLINE:
+            fmt = output.suffix.lower()[1:]
     if fmt == "json":
         text = (
             json.dumps(

@@ -114,6 +114,26 @@ def test_user_errors_exit_1_with_one_line(
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "Interviewer: hello\n"
 
 
+def test_a_csv_or_json_output_file_gets_that_format_unless_one_is_given(
+    qualcode: Any, project_path: Path, tmp_path: Path
+) -> None:
+    # `codings -o codings.csv` wrote the screen's aligned table into a file named .csv.
+    import csv
+    import json
+
+    with Project.open(project_path) as project:
+        project.code("alpha", "Hope", coder="ana", start=63, end=87)
+    assert qualcode("codings", project_path, "-o", tmp_path / "c.csv").returncode == 0
+    with (tmp_path / "c.csv").open(encoding="utf-8", newline="") as f:
+        [row] = list(csv.DictReader(f))
+    assert (row["transcript"], row["start"], row["end"], row["code"]) == ("alpha", "63", "87", "Hope")
+    assert qualcode("codings", project_path, "-o", tmp_path / "c.json").returncode == 0
+    [record] = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    assert (record["start"], record["code"], record["coder"]) == (63, "Hope", "ana")
+    assert qualcode("codings", project_path, "-o", tmp_path / "t.csv", "--format", "table").returncode == 0
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8").startswith("id  transcript  start")
+
+
 def test_errors_inside_a_project_exit_1(qualcode: Any, project_path: Path, tmp_path: Path) -> None:
     assert_user_error(
         qualcode(
