@@ -1098,9 +1098,18 @@ class Project:
             return
         codebook = self.codebook()
         for name in names:
-            if codebook.get(name) is None:
+            code = codebook.get(name)
+            if code is None:
                 raise UnknownCodeError(
                     f"no code named {name!r}", "list the codes with: qualcode codebook show PROJECT"
+                )
+            if code.group:  # nothing is ever suggested for a group: an empty list would say "no evidence"
+                inside = [c.name for c in codebook if c.parent == code.name and not c.group]
+                raise InputError(
+                    f"{code.name!r} is a group of codes; nothing is coded or suggested with a group itself",
+                    f"ask for its codes: {' '.join(f'--code {c!r}' for c in inside)}"
+                    if inside
+                    else "ask for a code that is not a group",
                 )
 
     def _known_transcripts(self, names: Sequence[str]) -> None:

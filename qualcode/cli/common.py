@@ -61,7 +61,7 @@ class Score(click.FloatRange):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         number = super().convert(value, param, ctx)
         if number != number:  # NaN
-            self.fail("is not a number from 0 to 1", param, ctx)
+            self.fail(f"{value!r} is not a number from 0 to 1", param, ctx)
         return number
 
 
@@ -95,7 +95,19 @@ def check_output(output: Path | None) -> None:
     refuse_to_replace_a_database(output)
 
 
-project_argument = click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+class ProjectFile(click.Path):
+    """The project file; an empty name (``"$PROJECT"`` with PROJECT unset) is refused by name."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not str(value).strip():
+            self.fail("is empty; give the project file, e.g. study.qualcode", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+project_argument = click.argument("project", type=ProjectFile())
 coder_option = click.option(
     "--coder",
     default=_default_coder,

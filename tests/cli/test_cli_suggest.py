@@ -154,3 +154,21 @@ def test_output_over_the_project_file_is_refused_and_the_project_kept(
     assert project_path.stat().st_size == size
     with Project.open(project_path) as project:
         assert [t.name for t in project.transcripts()] == ["alpha", "beta"]
+
+
+def test_a_group_an_empty_project_name_and_nan_are_named_in_the_error(
+    qualcode: Any, project_path: Path
+) -> None:
+    # A group gave an empty list (as if nothing had evidence); "" was reported as ".", not an SQLite file;
+    # nan's message left the value out.
+    group = qualcode("suggest", project_path, "--code", "team")
+    assert group.returncode == 1 and "Traceback" not in group.stderr
+    assert group.stderr.startswith(
+        "qualcode: error: 'Team' is a group of codes; nothing is coded or suggested with a group itself; "
+        "ask for its codes: --code 'Othered' --code 'Role clarity'"
+    ), group.stderr
+    empty = qualcode("suggest", "")
+    assert empty.returncode == 2
+    assert "Invalid value for 'PROJECT': is empty; give the project file, e.g. study.qualcode" in empty.stderr
+    nan = qualcode("suggest", project_path, "--min-score", "nan")
+    assert nan.returncode == 2 and "Invalid value for '--min-score': 'nan' is not a number" in nan.stderr
