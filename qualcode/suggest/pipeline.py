@@ -174,6 +174,10 @@ def _sentence_starts(docs: Iterable[Any]) -> list[list[int]]:
     return starts
 
 
+_OPENING = "([{“‘"  # always open what follows
+_OPENING_CHECK = (*_OPENING, '"', "'")
+
+
 def _add_bounds(
     out: list[tuple[int, int, int]], turn: int, offset: int, starts: list[int], text: str
 ) -> None:
@@ -181,14 +185,18 @@ def _add_bounds(
     ``offset``: white space trimmed, empty ones dropped."""
     if not starts:  # a doc without tokens
         return
-    if len(starts) > 1 and ("(" in text or "[" in text or "{" in text):
-        # The sentencizer keeps an opening bracket with the sentence before it ("so. [" + "laughs]
-        # That's"): transcripts are full of [laughs] and (pause), so it opens the next sentence instead.
+    if len(starts) > 1 and any(mark in text for mark in _OPENING_CHECK):
+        # The sentencizer keeps an opening bracket or quote with the sentence before it ("so. [" +
+        # "laughs] That's", 'things. "' + 'Frequent flyer."'): transcripts are full of [laughs] and
+        # quoted speech, so it opens the next sentence instead. A straight quote opens when white space
+        # comes before it; after a word or a full stop it closes.
         for n in range(1, len(starts)):
             back = starts[n] - 1
             while back > starts[n - 1] and text[back].isspace():
                 back -= 1
-            if back > starts[n - 1] and text[back] in "([{":
+            if back > starts[n - 1] and (
+                text[back] in _OPENING or (text[back] in "\"'" and text[back - 1].isspace())
+            ):
                 starts[n] = back
     ends = starts[1:]
     ends.append(len(text))

@@ -26,6 +26,21 @@ def test_a_bracketed_aside_opens_the_next_sentence() -> None:
     ]
 
 
+def test_an_opening_quote_opens_the_next_sentence_and_a_closing_one_ends_its_own() -> None:
+    # The demo's P02 was cut into 'But you hear things. "' and 'Frequent flyer." "': a suggestion or a
+    # quote then carried a stray quote mark of the next sentence.
+    text = (
+        'A: But you hear things. "Frequent flyer." "Attention-seeking." He said "no." Then \'fine,\' we said.'
+    )
+    assert _segments(text, [(3, len(text))]) == [
+        "But you hear things.",
+        '"Frequent flyer."',
+        '"Attention-seeking."',
+        'He said "no."',
+        "Then 'fine,' we said.",
+    ]
+
+
 def test_white_space_only_turns_make_no_segment() -> None:
     assert _segments("A:    \nB: Yes.", [(2, 6), (10, 14)]) == ["Yes."]
 
@@ -53,7 +68,8 @@ def test_skipping_spacy_for_one_sentence_paragraphs_changes_nothing() -> None:
 
 
 def _by_spacy_sents(parsed: ParsedTranscript, nlp: object) -> list[tuple[int, int, int]]:
-    """The segments the slow, obvious way: spaCy's own ``doc.sents`` per paragraph, bracket rule, trimmed."""
+    """The segments the slow, obvious way: spaCy's own ``doc.sents`` per paragraph, the rule for opening
+    brackets and quotes, trimmed."""
     import re
 
     found = []
@@ -73,7 +89,8 @@ def _by_spacy_sents(parsed: ParsedTranscript, nlp: object) -> list[tuple[int, in
                 back = starts[n] - 1
                 while back > starts[n - 1] and text[back].isspace():
                     back -= 1
-                if back > starts[n - 1] and text[back] in "([{":
+                opening = text[back] in "([{“‘" or (text[back] in "\"'" and text[back - 1].isspace())
+                if back > starts[n - 1] and opening:
                     starts[n] = back
             for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
                 piece = text[start:end]
