@@ -11,7 +11,9 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
+from unittest.mock import patch
 
 from qualcode.model import MemoTarget
 from qualcode.project import Project
@@ -73,6 +75,9 @@ REAL_NAMES = ("Dana", "Gareth", "Jones", "Kerry", "Martin", "Priya")
 _template: Path | None = None
 
 
+BUILT = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+
 def build_study(folder: Path) -> Path:
     """Build the study project in ``folder`` through the Project API; returns its path."""
     for name, text in (("P1", P1), ("P2", P2), ("P3", P3)):
@@ -80,7 +85,9 @@ def build_study(folder: Path) -> Path:
     (folder / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
     (folder / "participants.csv").write_text(PARTICIPANTS, encoding="utf-8")
     path = folder / "study.qualcode"
-    with Project.init(path) as project:
+    # One fixed day for every change, so the memo's date in the report's golden file holds on any day
+    # (it held only on the day the file was written).
+    with patch("qualcode.store.repository.now", lambda: BUILT), Project.init(path) as project:
         project.import_codebook(folder / "codebook.yaml", "setup")
         results = project.import_transcripts([folder / f"P{i}.txt" for i in (1, 2, 3)], coder="setup")
         assert [r.status for r in results] == ["imported"] * 3, results
