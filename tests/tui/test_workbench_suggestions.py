@@ -550,7 +550,18 @@ async def test_a_large_codebooks_weak_guesses_are_listed_and_can_be_accepted(
         assert all(0.05 <= s.score <= 0.2 for s in screen.weak)  # (rounded to four places)
         await pilot.press("s")  # inline marks: suggestions from 0.5 up, never a weak guess
         assert not set(screen.query_one(TranscriptView).suggested) & set(screen.weak)
-        guess = next(s for s in screen.weak if [w.span for w in screen.weak].count(s.span) == 2)
+        # a segment with two guesses, followed by one with guesses too
+        guessed = [w.span for w in screen.weak]
+        starts = [seg.span.start for seg in screen.selection.segments]
+        guess = next(
+            s
+            for s in screen.weak
+            if guessed.count(s.span) == 2
+            and s.span.start in starts
+            and starts.index(s.span.start) + 1 < len(starts)
+            and any(w.start == starts[starts.index(s.span.start) + 1] for w in guessed)
+        )
+        after = screen.selection.segments[starts.index(guess.span.start) + 1].span
         screen.jump_to("P4", guess.span.start)
         await pilot.pause()
         text = panel_text(screen)
@@ -560,6 +571,15 @@ async def test_a_large_codebooks_weak_guesses_are_listed_and_can_be_accepted(
         await pilot.pause()
         # coded now: the coder has answered here, so the segment's other guess is not offered
         assert "Only weak guesses" not in panel_text(screen)
+        # with the next segment in the selection too, that one's guesses are (they were all left out)
+        await pilot.press("shift+down")
+        await pilot.pause()
+        text = panel_text(screen)
+        assert "Only weak guesses (under 0.20)" in text
+        next_codes = {s.code for s in screen.weak if s.span == after}
+        left_out = {s.code for s in screen.weak if s.span == guess.span} - next_codes - {top.code}
+        assert any(code in text for code in next_codes), text
+        assert not any(code in text for code in left_out), text
     with Project.open(path) as project:
         [coding] = project.codings(transcripts=("P4",), coders=("nova",))
         assert (coding.span, coding.code, coding.origin) == (top.span, top.code, Origin.SUGGESTION)

@@ -532,11 +532,12 @@ class CodingScreen(Screen[None]):
         return suggestions_on(pool, self.selection.span)
 
     def _weak_here(self) -> list[Suggestion]:
-        """The weak guesses on the selection, unless the coder has coded there (they have answered it)."""
+        """The weak guesses on the selection, but none where the coder has coded (they have answered it)."""
         span = self.selection.span
-        if span is None or any(c.span.overlaps(span) for c in self.codings):
+        if span is None:
             return []
-        return suggestions_on(self.weak, span)
+        mine = [c.span for c in self.codings if c.span.overlaps(span)]
+        return suggestions_on([s for s in self.weak if not any(s.span.overlaps(m) for m in mine)], span)
 
     def refresh_suggestions(self) -> None:
         """Redraw the suggestions panel for the selection."""
