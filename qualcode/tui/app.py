@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -114,7 +114,8 @@ class QualcodeApp(App[None]):
                     "nothing was stored; the codebook shown is now the current one",
                 )
             )
-            self._poll()
+            self.seen_event = self.project.last_event_id()
+            self._reload_screens()
         elif isinstance(exc, QualcodeError):
             self.push_screen(ErrorDialog(exc.message, exc.hint))
         else:
@@ -143,8 +144,14 @@ class QualcodeApp(App[None]):
             return services[-1]
 
     def note_own_change(self) -> None:
-        """Record that the latest events are ours, so polling does not report them as another's."""
-        self.seen_event = self.project.last_event_id()
+        """Record that the latest events are ours, so polling does not report them as another's.
+
+        Only if they all are: a change another process made since the last poll (a code deleted) must
+        still reach the screens, or its keys would act on what is gone until the next change elsewhere.
+        """
+        since = self.project.changes_after(self.seen_event)
+        if all(coder == self.coder for _, coder, _ in since):
+            self.seen_event = since[-1][0] if since else self.seen_event
 
     def save_memo(self, draft: MemoDraft | None) -> None:
         """Store a memo written in the memo editor (None: the editor was cancelled)."""
@@ -162,8 +169,9 @@ class QualcodeApp(App[None]):
         if callable(reload := getattr(self.screen, "reload", None)):
             reload()
 
-    def travel(self, *, undo: bool) -> Event | None:
-        """Undo (or redo) this coder's latest change and say so; returns the event, None if nothing was done."""
+    def travel(self, *, undo: bool, say: Callable[[str], None] | None = None) -> Event | None:
+        """Undo (or redo) this coder's latest change and say so (with ``say``, else a notification); returns
+        the event, None if nothing was done."""
         step, done, nothing = (self.project.undo, "Undid", "Nothing to undo") if undo else (
             self.project.redo, "Redid", "Nothing to redo")  # fmt: skip
         try:
@@ -175,7 +183,11 @@ class QualcodeApp(App[None]):
             self.notify(nothing, severity="warning", timeout=2)
             return None
         self.note_own_change()
-        self.notify(f"{done} {event.action.replace('.', ' ')}", timeout=2)
+        said = f"{done} {event.action.replace('.', ' ')}"
+        if say is not None:
+            say(said)
+        else:
+            self.notify(said, timeout=2)
         return event
 
     def remember(self, key: str, value: str) -> None:
@@ -207,18 +219,21 @@ class QualcodeApp(App[None]):
         latest = self.project.last_event_id()
         if latest != self.seen_event:
             self.seen_event = latest
-            from qualcode.tui.screens.coding import CodingScreen
-
-            # The top screen that shows project data, under any dialog, and a coding screen under the
-            # codebook editor or another full screen: its keys act on codes, which may be gone.
-            # (The project screen reloads when it is opened again.)
-            top = True
-            for screen in reversed(self.screen_stack):
-                reload = getattr(screen, "reload_codes", None) or getattr(screen, "reload", None)
-                if callable(reload) and (top or isinstance(screen, CodingScreen)):
-                    reload()
-                    top = False
+            self._reload_screens()
             self.notify("Updated with changes made elsewhere", timeout=2)
+
+    def _reload_screens(self) -> None:
+        """Re-read the project in the top screen that shows its data, under any dialog, and in a coding
+        screen under the codebook editor or another full screen: its keys act on codes, which may be
+        gone. (The project screen reloads when it is opened again.)"""
+        from qualcode.tui.screens.coding import CodingScreen
+
+        top = True
+        for screen in reversed(self.screen_stack):
+            reload = getattr(screen, "reload_codes", None) or getattr(screen, "reload", None)
+            if callable(reload) and (top or isinstance(screen, CodingScreen)):
+                reload()
+                top = False
 
     async def action_quit(self) -> None:
         self._flush_meta()

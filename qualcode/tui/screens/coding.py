@@ -345,10 +345,10 @@ class CodingScreen(Screen[None]):
         self.app.push_screen(CodePicker(list(self.codebook)), chosen)
 
     def action_undo(self) -> None:
-        self._after_travel(self.qapp.travel(undo=True))
+        self._after_travel(self.qapp.travel(undo=True, say=self.say_stored))
 
     def action_redo(self) -> None:
-        self._after_travel(self.qapp.travel(undo=False))
+        self._after_travel(self.qapp.travel(undo=False, say=self.say_stored))
 
     def _after_travel(self, event: Event | None) -> None:
         """Show the result of an undo or redo, with the cursor on the coding it touched if it is here."""
@@ -594,7 +594,7 @@ class CodingScreen(Screen[None]):
     def action_reject_suggestion(self) -> None:
         found = self._decide(accept=False)
         if found is not None:
-            self.say_stored(f"Rejected {found.code} here; not suggested here again")
+            self.say_stored(f"Rejected {found.code} here")  # (the status line is one line, 80 columns)
             self.refresh_marks()
 
     def _decide(self, *, accept: bool) -> Suggestion | None:
