@@ -137,16 +137,19 @@ def cli() -> None:
 # -- output ---------------------------------------------------------------------------------------
 
 
-def emit(header: list[str], rows: list[list[Any]], fmt: str, output: Path | None = None) -> None:
-    """Write rows as an aligned table, CSV with a header row, or JSON records.
-
-    Into a file named .csv or .json without a --format, the rows go in that format (as ``report`` does),
-    not as the screen's table.
-    """
+def output_format(fmt: str, output: Path | None) -> str:
+    """The format rows are written in: into a file named .csv or .json without a --format, that format (as
+    ``report`` does), not the screen's table."""
     if output is not None and fmt == "table" and output.suffix.lower() in (".csv", ".json"):
         ctx = click.get_current_context(silent=True)
         if ctx is None or ctx.get_parameter_source("fmt") != click.core.ParameterSource.COMMANDLINE:
-            fmt = output.suffix.lower()[1:]
+            return output.suffix.lower()[1:]
+    return fmt
+
+
+def emit(header: list[str], rows: list[list[Any]], fmt: str, output: Path | None = None) -> None:
+    """Write rows as an aligned table, CSV with a header row, or JSON records (see ``output_format``)."""
+    fmt = output_format(fmt, output)
     if fmt == "json":
         text = (
             json.dumps(

@@ -19,6 +19,7 @@ from qualcode.cli.common import (
     cli,
     emit,
     opened,
+    output_format,
     project_argument,
 )
 
@@ -110,6 +111,7 @@ def suggest(
             if len(transcripts_) > 1:
                 raise click.UsageError("--uncertain takes at most one --transcript")
             found = proj.uncertain_segments(coder, transcripts_[0] if transcripts_ else None, uncertain)
+            fmt = output_format(fmt, output)  # the best guesses' cell differs by format
             header = ["transcript", "start", "end", "text", "uncertainty", "best_guesses"]
             rows: list[list[Any]] = [
                 [

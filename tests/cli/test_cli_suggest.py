@@ -59,6 +59,13 @@ def test_suggest_uncertain_lists_segments_to_code_next_and_errors_are_one_line(
     assert found[0]["best_guesses"] == [{"code": "Othered", "score": 0.6}]
     as_csv = qualcode("suggest", project_path, "--uncertain", "2", "--transcript", "alpha", "--format", "csv")
     assert [r["best_guesses"] for r in csv.DictReader(io.StringIO(as_csv.stdout))] == ["Othered 0.60"] * 2
+    # Into a .json file without --format: JSON, with the records too (not the joined cell)
+    into = project_path.parent / "next.json"
+    assert (
+        qualcode("suggest", project_path, "--uncertain", "2", "--transcript", "alpha", "-o", into).returncode
+        == 0
+    )
+    assert json.loads(into.read_text(encoding="utf-8")) == found
     # What --uncertain does not use is refused, not silently ignored.
     mixed = qualcode("suggest", project_path, "--uncertain", "2", "--code", "Hope", "--min-score", "0.2")
     assert mixed.returncode == 2
