@@ -189,13 +189,15 @@ def _add_bounds(
         # The sentencizer keeps an opening bracket or quote with the sentence before it ("so. [" +
         # "laughs] That's", 'things. "' + 'Frequent flyer."'): transcripts are full of [laughs] and
         # quoted speech, so it opens the next sentence instead. A straight quote opens when white space
-        # comes before it; after a word or a full stop it closes.
+        # comes before it and a word after it; after a word or a full stop it closes, and with white
+        # space on both sides (spaced quotes: 'she said " I was fine. " Then') it is left where it is.
         for n in range(1, len(starts)):
             back = starts[n] - 1
             while back > starts[n - 1] and text[back].isspace():
                 back -= 1
             if back > starts[n - 1] and (
-                text[back] in _OPENING or (text[back] in "\"'" and text[back - 1].isspace())
+                text[back] in _OPENING
+                or (text[back] in "\"'" and text[back - 1].isspace() and not text[back + 1].isspace())
             ):
                 starts[n] = back
     ends = starts[1:]

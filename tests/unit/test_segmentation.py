@@ -39,6 +39,14 @@ def test_an_opening_quote_opens_the_next_sentence_and_a_closing_one_ends_its_own
         'He said "no."',
         "Then 'fine,' we said.",
     ]
+    # Spaced quotes: a quote with white space on both sides may close, and stays where it was.
+    spaced = "A: She said \" I was fine. \" Then she left. They were the 'frequent flyers. ' It stuck."
+    assert _segments(spaced, [(3, len(spaced))]) == [
+        'She said " I was fine. "',
+        "Then she left.",
+        "They were the 'frequent flyers. '",
+        "It stuck.",
+    ]
 
 
 def test_white_space_only_turns_make_no_segment() -> None:
@@ -89,7 +97,8 @@ def _by_spacy_sents(parsed: ParsedTranscript, nlp: object) -> list[tuple[int, in
                 back = starts[n] - 1
                 while back > starts[n - 1] and text[back].isspace():
                     back -= 1
-                opening = text[back] in "([{“‘" or (text[back] in "\"'" and text[back - 1].isspace())
+                straight = text[back] in "\"'" and text[back - 1].isspace() and not text[back + 1].isspace()
+                opening = text[back] in "([{“‘" or straight
                 if back > starts[n - 1] and opening:
                     starts[n] = back
             for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
