@@ -247,6 +247,8 @@ class TrainedModel:
 
     def _build(self, scored: Scored, pairs: Sequence[tuple[int, int]]) -> list[Suggestion]:
         """Suggestions for (unit, code) pairs, their reasons computed in batches per code."""
+        import numpy as np
+
         reasons = self._reasons(scored, pairs)
         out: list[Suggestion] = []
         for (i, j), reason in zip(pairs, reasons, strict=True):
@@ -256,7 +258,7 @@ class TrainedModel:
                     transcript=unit.transcript,
                     span=unit.span,
                     code=self.codes[j],
-                    score=round(float(scored.scores[i, j]), 4),
+                    score=float(np.round(scored.scores[i, j], 4)),  # as min_score is compared
                     source=_SOURCES[int(scored.sources[i, j])],
                     reason=reason,
                     segment=unit.segment,
