@@ -22,6 +22,7 @@ from qualcode.cli.common import (
     output_format,
     project_argument,
 )
+from qualcode.errors import InputError
 
 FORMATS = click.Choice(["table", "csv", "json"])
 
@@ -104,6 +105,11 @@ def suggest(
                 f"--uncertain lists segments to code next, for every code; it does not take {', '.join(ignored)}"
             )
     with opened(project) as proj:
+        if not any(not code.group for code in proj.codebook()):
+            raise InputError(
+                f"{project}: the codebook has no codes to suggest",
+                f"import one first: qualcode codebook import {project} CODEBOOK.yaml",
+            )
         note = proj.suggester(coder).note
         if note:
             click.echo(f"qualcode: note: {note}", err=True)

@@ -179,3 +179,15 @@ def test_a_group_an_empty_project_name_and_nan_are_named_in_the_error(
     assert "Invalid value for 'PROJECT': is empty; give the project file, e.g. study.qualcode" in empty.stderr
     nan = qualcode("suggest", project_path, "--min-score", "nan")
     assert nan.returncode == 2 and "Invalid value for '--min-score': 'nan' is not a number" in nan.stderr
+
+
+def test_suggest_on_a_project_without_codes_says_to_import_a_codebook(qualcode: Any, tmp_path: Path) -> None:
+    # --uncertain listed segments with uncertainty 0.0 and no guesses, and the plain list was empty.
+    assert qualcode("init", "bare.qualcode").returncode == 0
+    for extra in ((), ("--uncertain", "2")):
+        result = qualcode("suggest", "bare.qualcode", *extra)
+        assert result.returncode == 1 and result.stdout == ""
+        assert result.stderr.splitlines() == [
+            "qualcode: error: bare.qualcode: the codebook has no codes to suggest; "
+            "import one first: qualcode codebook import bare.qualcode CODEBOOK.yaml"
+        ]
