@@ -189,11 +189,9 @@ class CodingScreen(Screen[None]):
     def _update_status(self) -> None:
         sel = self.selection
         total = len(sel.segments)
-        mode = (
-            "SELECT TEXT (h/l w/b H/L W/B, esc)"
-            if sel.visual
-            else ("EXTEND" if sel.anchor is not None else "")
-        )
+        # While a note says what was stored, the mode goes without its key hint, so both fit 80 columns
+        keys = "" if self.stored_note else " (h/l w/b H/L W/B, esc)"
+        mode = f"SELECT TEXT{keys}" if sel.visual else ("EXTEND" if sel.anchor is not None else "")
         speaker = ""
         if self.record and sel.current:
             turn = (
