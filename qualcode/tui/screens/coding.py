@@ -56,9 +56,7 @@ if TYPE_CHECKING:
     from qualcode.tui.app import QualcodeApp
 
 RETRAIN_DELAY = 0.4  # seconds of quiet after the coder's own change before the model retrains
-
-
-STORED_NOTE_SECONDS = 4.0
+STORED_NOTE_SECONDS = 4.0  # how long the status line says what a key stored
 
 
 class CodingScreen(Screen[None]):
