@@ -49,5 +49,9 @@ class ProjectFileError(QualcodeError):
     """The project file is missing, not a qualcode project, or from a newer qualcode."""
 
 
+class ProjectBusyError(QualcodeError):
+    """Another program kept the project locked for longer than qualcode waits; nothing was stored."""
+
+
 class CodebookError(QualcodeError):
     """A codebook has problems; ``problems`` lists every one with its line."""

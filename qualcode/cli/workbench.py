@@ -27,6 +27,8 @@ def run_workbench(project: Path, coder: str, transcript: str | None = None) -> N
             first.close()
         raise
     app.run()
+    if app.return_code:  # Textual printed what went wrong; a script must not read it as a clean exit
+        sys.exit(app.return_code)
 
 
 @cli.command("open")

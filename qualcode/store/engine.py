@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError
 
-from qualcode.errors import ProjectFileError
+from qualcode.errors import ProjectBusyError, ProjectFileError
 
 APPLICATION_ID = 0x51434F44  # "QCOD", written to SQLite's application_id header field
 BUSY_TIMEOUT_MS = 10_000
@@ -137,6 +137,18 @@ def read_only_error(path: Path, exc: BaseException) -> ProjectFileError | None:
     if "readonly" in text or "read-only" in text or not _writable(path):
         return _read_only(path)
     return None
+
+
+def busy_error(path: Path, exc: BaseException) -> ProjectBusyError | None:
+    """The clear error for a read or write that waited in vain for another program's lock, else None."""
+    if "database is locked" not in str(getattr(exc, "orig", exc)):
+        return None
+    return ProjectBusyError(
+        f"{path}: the project is busy (another program kept it locked for {BUSY_TIMEOUT_MS // 1000} s); "
+        "nothing was stored",
+        "try again; if it stays busy, close what else has it open (a second workbench, qualcode serve, "
+        "a sync tool)",
+    )
 
 
 def damaged_error(path: Path, exc: BaseException) -> ProjectFileError | None:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
-from qualcode.errors import ConflictError, NotFoundError, ProjectFileError, UnknownCodeError
+from qualcode.errors import ConflictError, NotFoundError, QualcodeError, UnknownCodeError
 from qualcode.model import (
     Case,
     Code,
@@ -33,7 +33,7 @@ from qualcode.model import (
 )
 from qualcode.model.codebook import ordered
 from qualcode.store import schema as t
-from qualcode.store.engine import WRITE_OPTION, damaged_error, read_only_error
+from qualcode.store.engine import WRITE_OPTION, busy_error, damaged_error, read_only_error
 from qualcode.store.history import REDO, UNDO, UNDOABLE, RowImages, apply_images, pending
 
 MAX_NAMES_IN_QUERY = 900  # more names than this are filtered after reading (SQLite caps bound values)
@@ -143,14 +143,15 @@ class Repository:
                 raise
             raise error from exc
 
-    def _file_error(self, exc: DatabaseError, *, writing: bool) -> ProjectFileError | None:
-        """What the user can do when SQLite refused because of the project file (read-only, damaged)."""
+    def _file_error(self, exc: DatabaseError, *, writing: bool) -> QualcodeError | None:
+        """What the user can do when SQLite refused because of the project file (read-only, damaged, or
+        locked by another program for longer than it waits)."""
         database = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
         if not database:
             return None
         path = Path(database)
         refused = read_only_error(path, exc) if writing and isinstance(exc, OperationalError) else None
-        return refused or damaged_error(path, exc)
+        return refused or busy_error(path, exc) or damaged_error(path, exc)
 
     def get_meta(self, key: str) -> str | None:
         with self.read() as conn:

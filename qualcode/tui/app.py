@@ -210,9 +210,15 @@ class QualcodeApp(App[None]):
     def _flush_meta(self) -> None:
         self.flush_reading()
         pending, self._pending_meta = self._pending_meta, {}
-        for key, value in pending.items():
-            if self.project.repo.get_meta(key) != value:
-                self.project.repo.set_meta(key, value)
+        try:
+            for key, value in pending.items():
+                if self.project.repo.get_meta(key) != value:
+                    self.project.repo.set_meta(key, value)
+        except QualcodeError:
+            # UI state (the cursor's position), not the coder's work: when the project is busy (another
+            # program holds its lock) it waits for the next flush, and the workbench carries on.
+            for key, value in pending.items():
+                self._pending_meta.setdefault(key, value)
 
     def _poll(self) -> None:
         self._flush_meta()

@@ -70,6 +70,33 @@ async def test_what_was_stored_is_said_in_the_status_line_not_over_the_suggestio
         assert "✓" not in str(status.content)
 
 
+async def test_a_code_key_while_another_program_holds_the_lock_says_so_and_the_workbench_stays(
+    project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A lock held longer than the wait ended the workbench with a traceback, the coding not stored.
+    import sqlite3
+
+    from qualcode.store import engine
+
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(project_path, isolation_level=None)
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j")
+        holder.execute("BEGIN IMMEDIATE")
+        await pilot.press("o")
+        await pilot.pause()
+        holder.execute("ROLLBACK")
+        assert isinstance(app.screen, ErrorDialog)
+        assert "the project is busy" in app.screen.message and "nothing was stored" in app.screen.message
+        await pilot.press("escape", "o")  # free again: the same key codes
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+    holder.close()
+    assert app.return_code in (0, None)
+    assert stored(project_path) == [("alpha", 63, 87, "Othered", "ana")]
+
+
 async def test_shift_extends_over_segments_and_turns_are_jumped(project_path: Path) -> None:
     app = make_app(project_path)
     async with app.run_test(size=SIZE) as pilot:

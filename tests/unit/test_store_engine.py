@@ -188,6 +188,33 @@ def test_a_page_damaged_after_opening_gives_one_clear_error(tiny_template: Path,
     assert caught.value.hint.startswith("nothing was changed; restore it from a backup")
 
 
+def test_a_write_that_waits_in_vain_for_a_lock_says_the_project_is_busy(
+    tiny_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another program holding the write lock longer than qualcode waits gave SQLAlchemy's "database is
+    # locked" traceback, and in the workbench it ended the app.
+    from qualcode.errors import ProjectBusyError
+    from qualcode.store import engine
+
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "study.qualcode"
+    shutil.copyfile(tiny_template, path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    with Project.open(path) as project:
+        holder.execute("BEGIN IMMEDIATE")
+        with pytest.raises(ProjectBusyError) as caught:
+            project.code("alpha", "Hope", coder="ana", start=63, end=87)
+        holder.execute("ROLLBACK")
+        assert caught.value.message == (
+            f"{path}: the project is busy (another program kept it locked for 0 s); nothing was stored"
+        )
+        assert caught.value.hint.startswith("try again; if it stays busy, close what else has it open")
+        assert project.codings() == []
+        project.code("alpha", "Hope", coder="ana", start=63, end=87)  # free again: it works
+        assert len(project.codings()) == 1
+    holder.close()
+
+
 def test_open_accepts_a_copy_and_keeps_its_revision(tiny_template: Path, tmp_path: Path) -> None:
     path = tmp_path / "copy.qualcode"
     shutil.copyfile(tiny_template, path)
