@@ -531,13 +531,20 @@ class Project:
             Whether a coding was added (False: removed), and that coding. Stored durably on return.
         """
         # A read first: most key presses add, and a write transaction that finds nothing still locks.
-        present = self.repo.codings(
-            CodingFilter(transcripts=(transcript,), codes=(code,), coders=(coder,)), span=span
-        )
-        if present:
+        mine = self.repo.codings(CodingFilter(transcripts=(transcript,), codes=(code,), coders=(coder,)))
+        if any(c.span == span for c in mine):
             removed = self.repo.remove_coding(transcript, span, code, coder)
             if removed is not None:
                 return False, removed
+        wider = next((c for c in mine if c.span.start <= span.start and span.end <= c.span.end), None)
+        if wider is not None:
+            # Adding would store a second coding inside the first, and the key could then never take the
+            # code off this text (it would toggle only the inner one).
+            raise ConflictError(
+                f"{wider.code!r} is already on this text, as part of your coding at "
+                f"{wider.span.start}-{wider.span.end}",
+                "nothing was changed; to remove it, select that whole coding",
+            )
         stored, _ = self.repo.add_codings(
             [NewCoding(transcript, span, code, coder, origin)], coder, create_codes=False
         )

@@ -97,6 +97,23 @@ async def test_a_code_key_while_another_program_holds_the_lock_says_so_and_the_w
     assert stored(project_path) == [("alpha", 63, 87, "Othered", "ana")]
 
 
+async def test_a_code_key_inside_a_wider_coding_of_that_code_says_so_and_stores_nothing(
+    project_path: Path,
+) -> None:
+    # It stored a second, inner coding; the key then toggled only that one, and could never take the
+    # code off the text, though "On this selection" showed it there.
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "shift+down", "shift+down", "o")  # segments 2-4 as one coding
+        await pilot.press("k")  # segment 3, inside it
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        assert app.screen.message == "'Othered' is already on this text, as part of your coding at 63-156"
+        assert app.screen.hint == "nothing was changed; to remove it, select that whole coding"
+    assert stored(project_path) == [("alpha", 63, 156, "Othered", "ana")]
+
+
 async def test_shift_extends_over_segments_and_turns_are_jumped(project_path: Path) -> None:
     app = make_app(project_path)
     async with app.run_test(size=SIZE) as pilot:
