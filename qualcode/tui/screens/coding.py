@@ -187,23 +187,27 @@ class CodingScreen(Screen[None]):
     def _update_status(self) -> None:
         sel = self.selection
         total = len(sel.segments)
-        # While a note says what was stored, the mode goes without its key hint, so both fit 80 columns
-        keys = "" if self.stored_note else " (h/l w/b H/L W/B, esc)"
+        note = self.stored_note
+        # While a note says what was stored (a few seconds), the speaker, the coder and the mode's key hint
+        # make room for it, so that a long code name fits 80 columns.
+        keys = "" if note else " (h/l w/b H/L W/B, esc)"
         mode = f"SELECT TEXT{keys}" if sel.visual else ("EXTEND" if sel.anchor is not None else "")
         speaker = ""
-        if self.record and sel.current:
+        if self.record and sel.current and not note:
             turn = (
                 self.record.turns[sel.current.turn_index]
                 if sel.current.turn_index < len(self.record.turns)
                 else None
             )
-            speaker = turn.speaker if turn else ""
+            speaker = f"  {turn.speaker}" if turn else ""
         status = Text.assemble(
             (f" {self.transcript_name} ", "bold reverse"),
-            f"  {speaker}  segment {sel.cursor + 1 if total else 0}/{total}",
-            f"  coder: {self.qapp.coder}",
+            f"{speaker}  segment {sel.cursor + 1 if total else 0}/{total}",
+            "" if note else f"  coder: {self.qapp.coder}",
             (f"  {mode}" if mode else "", "bold"),
-            (f"  ✓ {self.stored_note}" if self.stored_note else "", "bold"),
+            (f"  ✓ {note}" if note else "", "bold"),
+            no_wrap=True,
+            overflow="ellipsis",
         )
         self.query_one("#status", Label).update(status)
 
@@ -590,7 +594,7 @@ class CodingScreen(Screen[None]):
     def action_reject_suggestion(self) -> None:
         found = self._decide(accept=False)
         if found is not None:
-            self.say_stored(f"Rejected {found.code} here")  # (the status line is one line, 80 columns)
+            self.say_stored(f"Rejected here: {found.code}")  # "here" first: a long code name may be cut
             self.refresh_marks()
 
     def _decide(self, *, accept: bool) -> Suggestion | None:
