@@ -60,3 +60,12 @@ def test_everywhere_stops_between_transcripts_when_asked(project_path: Path) -> 
         assert len(asked) == 2
     finally:
         service.close()
+
+
+def test_scores_show_cut_to_two_places_so_a_weak_guess_never_shows_as_the_limit() -> None:
+    # A guess at 0.1996 was listed as 0.20 under "Only weak guesses (under 0.20)".
+    from qualcode.tui.widgets.suggestion_panel import shown_score
+
+    assert [shown_score(s) for s in (0.1996, 0.2, 0.29, 0.6667, 0.995, 1.0, 0.0)] == [
+        "0.19", "0.20", "0.29", "0.66", "0.99", "1.00", "0.00",
+    ]  # fmt: skip

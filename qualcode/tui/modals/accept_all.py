@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from qualcode.model import Suggestion
+from qualcode.tui.widgets.suggestion_panel import shown_score
 
 DEFAULT_THRESHOLD = 0.8
 PREVIEW_CHARS = 70
@@ -148,7 +149,7 @@ class AcceptAllDialog(ModalScreen[list[Suggestion] | None]):
                 words = words[: PREVIEW_CHARS - 1] + "…"
             turn = f"turn {found.turn + 1}" if found.turn is not None else ""
             place = f"{found.transcript} {turn}" if self.scope == "all" else turn
-            line = Text.assemble((f"{found.score:.2f} ", "bold"), (f"{place:>9}  ", "dim"), words)
+            line = Text.assemble((f"{shown_score(found.score)} ", "bold"), (f"{place:>9}  ", "dim"), words)
             options.append(Option(line))
         preview.add_options(options)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from rich.console import Group
 from rich.padding import Padding
 from rich.text import Text
@@ -10,6 +12,12 @@ from textual.widgets import Static
 from qualcode.model import Span, Suggestion
 
 PANEL_ROWS = 4  # suggestions listed at once for one selection; tab moves through the rest
+
+
+def shown_score(score: float) -> str:
+    """A score to two places, cut rather than rounded: a guess under 0.2 (0.1996) must not show as 0.20
+    beside "under 0.20", and the two places begin the four that ``qualcode suggest`` prints."""
+    return f"{math.floor(score * 100 + 1e-6) / 100:.2f}"  # (+1e-6: 0.29 * 100 is 28.999...)
 
 
 def suggestions_on(suggestions: list[Suggestion], span: Span | None) -> list[Suggestion]:
@@ -68,7 +76,7 @@ class SuggestionPanel(Static):
                 )
             )
             why = Text.assemble(
-                (f"{found.score:.2f} {found.source.value}", "bold" if chosen else "dim"),
+                (f"{shown_score(found.score)} {found.source.value}", "bold" if chosen else "dim"),
                 (f" · {found.reason}", "italic" if chosen else "italic dim"),
             )
             lines.append(Padding(why, (0, 0, 0, 4)))  # a reason that wraps stays under its code
