@@ -132,11 +132,13 @@ def _check_untouched_since(conn: Connection, images: dict[str, Any], now: str, v
         "make the change by hand instead",
     )
     for name, image in images.items():
+        if not image["ids"]:
+            continue
         expected = {r["id"]: r for r in image[now]}
-        if image["ids"] and any(
-            not _as_left(name, _jsonable(row), expected.get(row["id"]))
-            for row in _rows(conn, name, image["ids"])
-        ):
+        present = list(_rows(conn, name, image["ids"]))
+        if any(not _as_left(name, _jsonable(row), expected.get(row["id"])) for row in present):
+            raise conflict
+        if set(expected) - {row["id"] for row in present}:  # gone since (deleted elsewhere)
             raise conflict
     if "codes" in images:
         codes = images["codes"]

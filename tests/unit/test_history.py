@@ -160,6 +160,20 @@ def test_undo_refuses_when_another_coder_changed_the_same_row(project: Project) 
     assert project.codebook().get("Fresh") is not None
 
 
+def test_undoing_a_coding_another_coder_has_since_deleted_is_refused_not_reported_done(
+    project: Project,
+) -> None:
+    # The row was gone (bo deleted the code with its codings), so "undo" changed nothing but was logged
+    # and reported as done.
+    project.code("alpha", "Hope", coder="ana", start=63, end=87)
+    project.delete_code("Hope", "bo", with_codings=True)
+    events = len(project.events())
+    with pytest.raises(ConflictError, match="cannot undo this"):
+        project.undo("ana")
+    assert len(project.events()) == events  # nothing logged
+    assert project.codings() == [] and project.codebook().get("Hope") is None
+
+
 def test_renaming_a_transcript_does_not_block_undoing_a_memo_on_it(project: Project) -> None:
     memo = project.add_memo("first thoughts", coder="ana", target=MemoTarget.TRANSCRIPT, target_name="alpha")
     project.update_memo(memo.id, "second thoughts", coder="ana")
