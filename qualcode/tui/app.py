@@ -26,6 +26,22 @@ from qualcode.tui.suggestion_service import SuggestionService
 POLL_SECONDS = 1.5  # how often to look for changes made by another process
 
 
+def _what_it_touched(event: Event) -> str:
+    """The codes an undone or redone action was about, from its logged payload ("" if it names none)."""
+    payload = event.payload
+    if event.action == "code.rename":
+        return f"{payload.get('old')} → {payload.get('new')}"
+    codings = payload.get("codings")
+    names = (
+        {c["code"] for c in codings if isinstance(c, dict) and "code" in c}
+        if isinstance(codings, list)
+        else set()
+    )
+    if not names and isinstance(payload.get("code"), str):
+        names = {payload["code"]}
+    return ", ".join(sorted(names))
+
+
 class QualcodeApp(App[None]):
     """Open a project and code it; every change is stored before the screen shows it."""
 
@@ -183,7 +199,8 @@ class QualcodeApp(App[None]):
             self.notify(nothing, severity="warning", timeout=2)
             return None
         self.note_own_change()
-        said = f"{done} {event.action.replace('.', ' ')}"
+        what = _what_it_touched(event)
+        said = f"{done} {event.action.replace('.', ' ')}" + (f": {what}" if what else "")
         if say is not None:
             say(said)
         else:

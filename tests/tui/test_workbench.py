@@ -65,7 +65,7 @@ async def test_what_was_stored_is_said_in_the_status_line_not_over_the_suggestio
         await pilot.press("o")
         assert str(status.content).endswith("✓ Removed Othered")
         await pilot.press("u")  # an undo says so there too, not under a stale "Removed"
-        assert str(status.content).endswith("✓ Undid coding remove") and not app._notifications
+        assert str(status.content).endswith("✓ Undid coding remove: Othered") and not app._notifications
         assert stored(project_path) == [("alpha", 63, 87, "Othered", "ana")]
         await pilot.pause(coding.STORED_NOTE_SECONDS + 0.3)  # then the line is the position alone again
         assert str(status.content) == " alpha   Participant  segment 3/6  coder: ana"
@@ -554,3 +554,26 @@ async def test_a_code_key_typed_right_after_a_move_codes_the_segment_moved_to(pr
         await pilot.pause()
         await pilot.pause()
     assert stored(project_path) == [("alpha", 32, 49, "Othered", "ana"), ("alpha", 63, 87, "Hope", "ana")]
+
+
+def test_an_undo_names_the_codes_it_was_about(project_path: Path) -> None:
+    # "Undid coding add" did not say which code, so the coder could not check what was undone.
+    from qualcode.model import Span, Suggestion, SuggestionSource
+    from qualcode.tui.app import _what_it_touched
+
+    with Project.open(project_path) as project:
+        project.code("alpha", "Hope", coder="ana", start=63, end=87)
+        project.rename_code("Othered", "Outsider", coder="ana")
+        project.reject_suggestion(
+            Suggestion("alpha", Span(88, 125), "Role clarity", 0.4, SuggestionSource.RULE, "r"), "ana"
+        )
+        project.delete_code("Hope", coder="ana", with_codings=True)
+        said = []
+        while (event := project.undo("ana")) is not None:
+            said.append(f"{event.action}: {_what_it_touched(event)}")
+    assert said == [
+        "code.delete: Hope",
+        "suggestion.reject: Role clarity",
+        "code.rename: Othered → Outsider",
+        "coding.add: Hope",
+    ]
