@@ -206,7 +206,8 @@ def iter_evaluate(
         spoken.update(u.speaker for u in every)
         units = [u for u in every if not wanted or u.speaker.casefold() in wanted]
         (test_units if read.source.name in held else train_units).extend(units)
-    unknown = sorted(s for s in speakers if s.casefold() not in {x.casefold() for x in spoken})
+    known = {x.casefold() for x in spoken}
+    unknown = sorted(s for s in speakers if s.casefold() not in known)
     if unknown:
         raise InputError(
             f"--speaker {unknown[0]!r} does not speak in the transcripts {gold_coder!r} coded",

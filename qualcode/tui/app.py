@@ -31,12 +31,7 @@ def _what_it_touched(event: Event) -> str:
     payload = event.payload
     if event.action == "code.rename":
         return f"{payload.get('old')} → {payload.get('new')}"
-    codings = payload.get("codings")
-    names = (
-        {c["code"] for c in codings if isinstance(c, dict) and "code" in c}
-        if isinstance(codings, list)
-        else set()
-    )
+    names = {c["code"] for c in payload.get("codings") or () if isinstance(c, dict) and "code" in c}
     if not names and isinstance(payload.get("code"), str):
         names = {payload["code"]}
     return ", ".join(sorted(names))
