@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qualcode.model import Codebook, Suggestion, SuggestionSource, UncertainSegment
+from qualcode.suggest import meaning
 from qualcode.suggest.features import (
     Featurizer,
     RawFeatures,
@@ -367,8 +368,14 @@ class TrainedModel:
                 label = "" if label == "its length" else label
             elif col < layout["rules"][1]:
                 label = ""  # the rule is named on its own
-            else:
+            elif col < layout["examples"][1]:
                 label = "like the codebook examples"
+            elif col < layout["meaning"][0] + meaning.DIMENSIONS:
+                label = "what it means"
+            elif col < layout["meaning"][1] - 1:
+                label = "what was said before"
+            else:
+                label = "says again what was said before"
             if label and label not in found:
                 found.append(label)
         return found
@@ -514,7 +521,14 @@ def train_model(
         and 2 <= len(used) <= MAX_EXCLUSIVE
     )
     featurizer = fit_featurizer(
-        raw, knowledge.examples, knowledge.example_codes, codes, length_bands=exclusive and use_model
+        raw,
+        knowledge.examples,
+        knowledge.example_codes,
+        codes,
+        length_bands=exclusive and use_model,
+        # For exclusive schemes only, as the bands: thematic codes learned nothing from it (PDPilot the
+        # same, EPITOME 0.008 less span F1; docs/benchmarks.md).
+        vocab=knowledge.reader.nlp.vocab if exclusive and use_model and n else None,
     )
     matrix, words, rules, _similarity = featurizer.transform(raw)
     y = np.zeros((n, len(codes)), dtype=np.int8)

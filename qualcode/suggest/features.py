@@ -11,7 +11,10 @@ Blocks, each fitted on the coder's labelled units:
 - context: speaker, previous speaker, the participant's role (one-hot);
 - shape: ends with "?", has a "?", length, how much of the unit echoes the previous turn; for exclusive
   schemes (one code per unit, such as utterance types) also the length in bands;
-- codebook: per code, whether a keyword or pattern matched, and the similarity to its example quotes.
+- codebook: per code, whether a keyword or pattern matched, and the similarity to its example quotes;
+- meaning (once the model learns): pretrained word vectors averaged over the unit and over the previous
+  turn, half weight each, and their cosine (a reflection says again what the client said, in other
+  words); see ``meaning``.
 
 Hashing into a fixed space lets a transcript's raw counts be cached and reused across retrains; fitting
 then keeps only the columns seen in training, so the model stays as small as the coder's data.
@@ -23,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qualcode.suggest import meaning
 from qualcode.suggest.units import Unit
 
 if TYPE_CHECKING:
@@ -34,6 +38,7 @@ _MIX = 0x9E3779B97F4A7C15  # odd 64-bit constant (golden ratio) mixing two token
 PREVIOUS_WEIGHT = 0.5
 PASSAGE_WEIGHT = 0.5  # as the previous turn's: context, not the unit's own words
 FOLLOWING_WEIGHT = 1.0
+MEANING_WEIGHT = 0.5  # as the passage's and the previous turn's: another view of words already counted
 LENGTH_SCALE = 1.0
 OPENING = 2  # the first tokens of a unit also count as "opening" features (0: off)
 _OPENING_SALT = 0x5BD1E9955BD1E995
@@ -286,6 +291,7 @@ class Featurizer:
         examples: The example quotes' word vectors (L2-normalised TF-IDF), one row per quote.
         example_codes: Column (code) of each example quote.
         example_vectors: Normalised spaCy vectors of the quotes, when the pipeline has vectors.
+        vocab: The reader's spaCy vocabulary when the model has the meaning block (None: it has not).
     """
 
     codes: tuple[str, ...]
@@ -298,6 +304,7 @@ class Featurizer:
     examples: csr_matrix
     example_codes: np.ndarray
     example_vectors: np.ndarray | None
+    vocab: Any = None
 
     @property
     def layout(self) -> dict[str, tuple[int, int]]:
@@ -311,6 +318,7 @@ class Featurizer:
             ("shape", len(self.shape_names)),
             ("rules", len(self.codes)),
             ("examples", len(self.codes)),
+            ("meaning", 2 * meaning.DIMENSIONS + 1 if self.vocab is not None else 0),
         ]
         out: dict[str, tuple[int, int]] = {}
         start = 0
@@ -379,10 +387,23 @@ class Featurizer:
                 csr_matrix(raw.shape[:, : len(self.shape_names)]),
                 csr_matrix(rules),
                 csr_matrix(similarity),
+                *self._meaning(raw),
             ],
             format="csr",
         )
         return matrix, words, rules, similarity
+
+    def _meaning(self, raw: RawFeatures) -> list[csr_matrix]:
+        """The meaning block (none if the model was fitted without it)."""
+        from scipy.sparse import csr_matrix
+
+        vectors = meaning.word_vectors() if self.vocab is not None else None
+        if vectors is None:
+            return []
+        own = meaning.mean_vectors([u.tokens for u in raw.units], self.vocab, vectors)
+        before = meaning.mean_vectors([_said_before(u) for u in raw.units], self.vocab, vectors)
+        echo = (own * before).sum(axis=1, keepdims=True)
+        return [csr_matrix(MEANING_WEIGHT * own), csr_matrix(MEANING_WEIGHT * before), csr_matrix(echo)]
 
     def example_similarity(self, raw: RawFeatures, words: csr_matrix) -> np.ndarray:
         """Per unit and code, the highest similarity to one of the code's example quotes (0 if none)."""
@@ -400,6 +421,12 @@ class Featurizer:
         for col, code in enumerate(self.example_codes):
             np.maximum(out[:, code], sims[:, col], out=out[:, code])
         return np.clip(out, 0.0, 1.0)
+
+
+def _said_before(unit: Unit) -> np.ndarray:
+    import numpy as np
+
+    return unit.said_before if unit.said_before is not None else np.zeros(0, dtype=np.uint64)
 
 
 def context_tokens(unit: Unit) -> tuple[str, ...]:
@@ -426,10 +453,12 @@ def fit_featurizer(
     codes: Sequence[str],
     *,
     length_bands: bool = False,
+    vocab: Any = None,
 ) -> Featurizer:
     """Fit the blocks on the labelled units plus the codebook's example quotes.
 
-    ``length_bands`` adds the length in bands to the shape block (for exclusive schemes).
+    ``length_bands`` adds the length in bands to the shape block (for exclusive schemes); ``vocab`` (the
+    reader's, to look the words up) adds the meaning block, if the word vectors are installed.
     """
     import numpy as np
     from scipy.sparse import vstack
@@ -457,6 +486,7 @@ def fit_featurizer(
         words.transform(examples.words),
         np.asarray(example_codes, dtype=np.int64),
         example_vectors,
+        vocab if vocab is not None and meaning.available() else None,
     )
 
 

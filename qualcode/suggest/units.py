@@ -78,6 +78,8 @@ class Unit:
     passage: np.ndarray
     hits: tuple[RuleHit, ...]
     vector: np.ndarray | None = None
+    # All word hashes of the previous turn (``previous`` has its content words): what it means
+    said_before: np.ndarray | None = None
     # Where the unit's turn starts: a whole-turn unit's own start, a segment's the start of its turn's
     # first segment (by it the calibration keeps a turn's units in one fold)
     turn_start: int = -1
@@ -185,6 +187,7 @@ def units_of(read: ReadTranscript, granularity: Granularity) -> list[Unit]:
         previous_speaker = speakers[before] if before is not None else ""
         previous = said[before] if before is not None else empty
         following = whole[after] if after is not None else empty
+        said_before = whole[before] if before is not None else empty
         before = turn_index
         if granularity == "turn":
             turn = turns.get(turn_index)
@@ -209,6 +212,7 @@ def units_of(read: ReadTranscript, granularity: Granularity) -> list[Unit]:
                     following=following,
                     passage=empty,
                     turn_start=span.start,
+                    said_before=said_before,
                 )
             )
             continue
@@ -235,6 +239,7 @@ def units_of(read: ReadTranscript, granularity: Granularity) -> list[Unit]:
                     read.hits[n],
                     None if read.vectors is None else read.vectors[n],
                     turn_start=src.segments[members[0]].span.start,
+                    said_before=said_before,
                 )
             )
     read._units[granularity] = units

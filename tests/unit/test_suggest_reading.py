@@ -9,6 +9,7 @@ import pytest
 
 from qualcode.model import Code, Codebook, Segment, Span, Turn
 from qualcode.project import Project
+from qualcode.suggest import meaning
 from qualcode.suggest.features import raw_features, split_raw, stack_raw, word_columns, word_label
 from qualcode.suggest.units import SourceText, Unit, units_of
 
@@ -224,7 +225,7 @@ def test_a_transcript_read_before_is_loaded_again_only_when_its_summary_changed(
     assert [u.text for u in units_of(fresh, "segment")] == ["Anything else?", "No."]
 
 
-def test_length_bands_are_features_of_exclusive_schemes_only() -> None:
+def test_length_bands_and_meanings_are_features_of_exclusive_schemes_only() -> None:
     from qualcode.suggest.engine import Knowledge, train_model
     from qualcode.suggest.features import BAND_NAMES, SHAPE_NAMES
     from qualcode.suggest.nlp import suggestion_reader
@@ -261,8 +262,14 @@ def test_length_bands_are_features_of_exclusive_schemes_only() -> None:
     many = stack_raw([raw] * 4)
     exclusive = train_model(knowledge, many, one_each * 4)
     assert exclusive.exclusive and exclusive.featurizer.shape_names == SHAPE_NAMES + BAND_NAMES
+    lo, hi = exclusive.featurizer.layout["meaning"]
+    assert hi - lo == 2 * meaning.DIMENSIONS + 1 == exclusive.classifiers.coef.shape[0] - lo
+    assert exclusive.score(raw).matrix.shape[1] == hi
     overlapping = [{"Statement", "Question"}, *one_each[1:]] * 4
     thematic = train_model(knowledge, many, overlapping)
     assert not thematic.exclusive and thematic.featurizer.shape_names == SHAPE_NAMES
     layout = thematic.featurizer.layout
     assert layout["shape"][1] - layout["shape"][0] == len(SHAPE_NAMES)
+    assert layout["meaning"] == (layout["examples"][1],) * 2 and thematic.featurizer.vocab is None
+    # the keyword baseline learns nothing, so it reads no vectors either
+    assert train_model(knowledge, many, one_each * 4, use_model=False).featurizer.vocab is None
