@@ -577,3 +577,31 @@ def test_an_undo_names_the_codes_it_was_about(project_path: Path) -> None:
         "code.rename: Othered → Outsider",
         "coding.add: Hope",
     ]
+
+
+async def test_a_refining_letter_remapped_to_a_binding_only_refines_in_a_text_selection(
+    project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A coder who maps "next segment" to "l" (vi's "right") keeps "l" for the text selection: there it
+    # moves the end by one character and must not also move on to the next segment.
+    (tmp_path / "keys.toml").write_text('"segment.next" = "l"\n', encoding="utf-8")
+    monkeypatch.setenv("QUALCODE_KEYS", str(tmp_path / "keys.toml"))
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "l", "v", "w", "l", "r")  # "I felt" and one more character
+        await pilot.pause()
+        from textual import events
+
+        for key in ("escape", "v", "l", "l", "b", "o"):  # typed fast, in one read: "I f", back a word: "I"
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen) and screen.selection.cursor == 2
+        await pilot.press("escape", "l")  # out of it, "l" moves again
+        await pilot.pause()
+        assert screen.selection.cursor == 3
+    assert stored(project_path) == [
+        ("alpha", 63, 64, "Othered", "ana"),
+        ("alpha", 63, 70, "Role clarity", "ana"),
+    ]

@@ -28,7 +28,7 @@ from qualcode.tui.modals.accept_all import AcceptAllDialog
 from qualcode.tui.modals.dialogs import ErrorDialog
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.suggestion_service import Progress, SuggestionBatch, SuggestionService
-from qualcode.tui.widgets.suggestion_panel import SuggestionPanel
+from qualcode.tui.widgets.suggestion_panel import SuggestionPanel, opening
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
 SIZE = (110, 36)
@@ -569,6 +569,7 @@ async def test_a_large_codebooks_weak_guesses_are_listed_and_can_be_accepted(
         await pilot.pause()
         text = panel_text(screen)
         assert "Only weak guesses (under 0.20)" in text and guess.code in text
+        assert " · on “" not in text  # one segment: no need to say which
         top = max((s for s in screen.weak if s.span == guess.span), key=lambda s: s.score)
         await pilot.press("y")
         await pilot.pause()
@@ -582,6 +583,9 @@ async def test_a_large_codebooks_weak_guesses_are_listed_and_can_be_accepted(
         next_codes = {s.code for s in screen.weak if s.span == after}
         left_out = {s.code for s in screen.weak if s.span == guess.span} - next_codes - {top.code}
         assert any(code in text for code in next_codes), text
+        # two segments' guesses: each says which segment it is for (y accepts it there)
+        shown = next(s for s in screen.weak if s.span == after and s.code in text)
+        assert f"on {opening(shown.text, shown.segment)}" in text and opening(shown.text, 0).startswith("“")
         assert not any(code in text for code in left_out), text
         gate.open()
         await settle(pilot)

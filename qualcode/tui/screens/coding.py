@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
@@ -275,15 +276,18 @@ class CodingScreen(Screen[None]):
             code = None
         if not refining and code is None:
             return
-        if code is not None or self.selection.visual is not None:
+        # A refining key the coder's key map gave a binding ("segment.next" = "l") is decided in order
+        # too: run now, a "v l" typed in one read would move on and then refine as well.
+        bound = self.active_bindings.get(event.key) if refining and code is None else None
+        if code is not None or self.selection.visual is not None or bound is not None:
             event.stop()  # outside a text selection the arrows keep their usual meaning
         # Moves and "v" are bindings, run when their key reaches the app; handled here, a key typed right
         # after one (both in one read: "j3", "vw") would overtake it. Queued on the app, it runs after
         # every key before it, and only then is it known whether it refines a text selection or, as a
         # hotkey ("w" can be both), codes.
-        self.app.call_later(self._key_in_order, event.key if refining else None, code)
+        self.app.call_later(self._key_in_order, event.key if refining else None, code, bound)
 
-    def _key_in_order(self, refine: str | None, code: str | None) -> None:
+    async def _key_in_order(self, refine: str | None, code: str | None, bound: ActiveBinding | None) -> None:
         if not self.is_attached or self.app.screen is not self:  # a key before it left this screen
             return
         if refine is not None and self.selection.visual is not None:
@@ -292,6 +296,8 @@ class CodingScreen(Screen[None]):
             self.refresh_marks()
         elif code is not None:
             self.apply_code(code)
+        elif bound is not None and bound.enabled:
+            await self.app.run_action(bound.binding.action, bound.node)
 
     @on(TranscriptView.SegmentClicked)
     def _clicked(self, message: TranscriptView.SegmentClicked) -> None:
@@ -554,6 +560,7 @@ class CodingScreen(Screen[None]):
             and self.uncertain.span.overlaps(span)
         )
         weak = bool(here) and not strong
+        several = span is not None and sum(seg.span.overlaps(span) for seg in self.selection.segments) > 1
         self.query_one(SuggestionPanel).show(
             here,
             self.suggestion_index,
@@ -561,6 +568,7 @@ class CodingScreen(Screen[None]):
             self.suggestion_status,
             uncertain=unsure,
             weak_below=MIN_SCORE if weak else None,
+            several=several,
         )
 
     def _highlighted_suggestion(self) -> Suggestion | None:

@@ -12,12 +12,22 @@ from textual.widgets import Static
 from qualcode.model import Span, Suggestion
 
 PANEL_ROWS = 4  # suggestions listed at once for one selection; tab moves through the rest
+OPENING_WORDS = 4  # of a segment, to say which one a suggestion is for when the selection has several
 
 
 def shown_score(score: float) -> str:
     """A score to two places, cut rather than rounded: a guess under 0.2 (0.1996) must not show as 0.20
     beside "under 0.20", and the two places begin the four that ``qualcode suggest`` prints."""
     return f"{math.floor(score * 100 + 1e-6) / 100:.2f}"  # (+1e-6: 0.29 * 100 is 28.999...)
+
+
+def opening(text: str, segment: int | None) -> str:
+    """The first words of a segment, to name it: '“I felt like an…”' (its number if it has no text)."""
+    words = text.split()
+    if not words:
+        return f"segment {segment + 1}" if segment is not None else "its segment"
+    cut = " ".join(words[:OPENING_WORDS])
+    return f"“{cut}…”" if len(words) > OPENING_WORDS else f"“{cut}”"
 
 
 def suggestions_on(suggestions: list[Suggestion], span: Span | None) -> list[Suggestion]:
@@ -50,8 +60,10 @@ class SuggestionPanel(Static):
         status: str,
         uncertain: bool = False,
         weak_below: float | None = None,
+        several: bool = False,
     ) -> None:
-        """Show ``here``; ``weak_below``: they are only guesses, all scored under this."""
+        """Show ``here``; ``weak_below``: they are only guesses, all scored under this; ``several``: the
+        selection has several segments, so each suggestion says which it is for (y accepts it there)."""
         lines: list[Text | Padding] = []
         if status:
             lines.append(Text(status, style="dim"))
@@ -77,6 +89,7 @@ class SuggestionPanel(Static):
             )
             why = Text.assemble(
                 (f"{shown_score(found.score)} {found.source.value}", "bold" if chosen else "dim"),
+                (f" · on {opening(found.text, found.segment)}" if several else "", "" if chosen else "dim"),
                 (f" · {found.reason}", "italic" if chosen else "italic dim"),
             )
             lines.append(Padding(why, (0, 0, 0, 4)))  # a reason that wraps stays under its code
