@@ -605,3 +605,27 @@ async def test_a_refining_letter_remapped_to_a_binding_only_refines_in_a_text_se
         ("alpha", 63, 64, "Othered", "ana"),
         ("alpha", 63, 70, "Role clarity", "ana"),
     ]
+
+
+async def test_a_long_code_name_is_cut_so_the_time_stays_on_the_selection_panel(project_path: Path) -> None:
+    import re
+
+    long_name = "Organisational support for lived experience roles in community teams"
+    with Project.open(project_path) as project:
+        project.add_code(long_name, coder="ana")
+        project.code("alpha", long_name, coder="ana", start=13, end=31)
+        project.code("alpha", "Hope", coder="ana", start=13, end=31)
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(SegmentCodings)
+        width = panel.content_size.width
+        lines = str(panel.content).splitlines()
+        assert 20 < width < len(long_name) + 20
+        found = [line for line in lines if line.startswith("■ ana  Organis")]
+        assert len(found) == 1, lines
+        cut = found[0]
+        assert len(cut) <= width
+        assert re.search(r"…  \d\d \w{3} \d\d:\d\d$", cut), cut
+        # a short name is whole, and so is its time
+        assert any(re.fullmatch(r"■ ana  Hope  \d\d \w{3} \d\d:\d\d", line) for line in lines), lines

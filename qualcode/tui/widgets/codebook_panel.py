@@ -96,7 +96,14 @@ class SegmentCodings(Static):
 
     ROWS = 6  # the panel's height in app.tcss (#segment-codings max-height): one row a coding
 
+    _shown: tuple[list[Coding], dict[str, str], str] | None = None
+
+    def on_resize(self) -> None:
+        if self._shown is not None:  # the names are cut to the width: shown before the layout, again now
+            self.show(*self._shown)
+
     def show(self, codings: list[Coding], colours: dict[str, str], coder: str = "") -> None:
+        self._shown = (codings, colours, coder)
         if not codings:
             self.update(Text("No codings here yet", style="dim"))
             return
@@ -104,14 +111,19 @@ class SegmentCodings(Static):
         ordered = sorted(codings, key=lambda c: c.coder != coder)
         shown = ordered if len(ordered) <= self.ROWS else ordered[: self.ROWS - 1]
         lines: list[Text] = []
-        # Who coded it comes before the code: a long code name cut off at the panel's edge must not hide it.
+        # Who coded it comes before the code, when after it: a long code name is cut in the middle of the
+        # line, so neither the coder nor the time falls off the panel's edge.
         width = max(len(c.coder) for c in shown)
         for coding in shown:
             when = coding.created_at.astimezone().strftime("%d %b %H:%M")
+            name = coding.code
+            room = self.content_size.width - (2 + width + 2) - (2 + len(when))
+            if self.content_size.width and len(name) > room:
+                name = name[: max(room - 1, 1)] + "…"
             line = Text(no_wrap=True, overflow="ellipsis")
             line.append("■ ", style=colours.get(coding.code, "#888888"))
             line.append(f"{coding.coder:<{width}}  ", style="bold" if coding.coder == coder else "")
-            line.append(coding.code)
+            line.append(name)
             line.append(f"  {when}", style="dim")
             lines.append(line)
         if len(shown) < len(ordered):
