@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -24,6 +25,7 @@ from qualcode.tui.modals.memo_editor import MemoDraft
 from qualcode.tui.suggestion_service import SuggestionService
 
 POLL_SECONDS = 1.5  # how often to look for changes made by another process
+MAX_PLACES = 1000  # transcripts whose last place is kept per coder (the oldest are forgotten first)
 
 
 def _what_it_touched(event: Event) -> str:
@@ -59,6 +61,7 @@ class QualcodeApp(App[None]):
         self.project = Project.open(project_path)
         self.seen_event = self.project.last_event_id()
         self._pending_meta: dict[str, str] = {}
+        self._places: dict[str, dict[str, int]] = {}  # per coder: transcript -> segment last at
         # (coder, transcript): when the first of them was seen, and the spans seen since the last write.
         self._pending_reading: dict[tuple[str, str], tuple[datetime, list[Span]]] = {}
         self._suggestion_services: list[SuggestionService] = []
@@ -87,9 +90,11 @@ class QualcodeApp(App[None]):
         names = self.project.repo.transcript_names()
         target, segment = self.start_transcript, 0
         left = self._saved_position()
-        # where the coder left off, also when the transcript asked for is the one they left
-        if left is not None and (target is None or target == left[0]):
+        # where the coder left off; a transcript asked for by name where they left it
+        if left is not None and target is None:
             target, segment = left
+        elif target is not None:
+            segment = self.place_in(target)
         if target is not None and target not in names:
             self.notify(f"No transcript named {target!r}; pick one from the list", severity="warning")
             target = None
@@ -99,18 +104,48 @@ class QualcodeApp(App[None]):
 
     def _saved_position(self) -> tuple[str, int] | None:
         """The transcript and segment this coder left off at; None if none (or unreadable) is saved."""
+        position = self._saved_state()
+        if not isinstance(position.get("transcript"), str):
+            return None
+        return position["transcript"], _segment_number(position.get("segment", 0))
+
+    def _saved_state(self) -> dict[str, Any]:
         saved = self.project.repo.get_meta(f"tui.position.{self.coder}")
         try:
             position = json.loads(saved) if saved else None
         except ValueError:  # UI state only: a damaged one is forgotten, not an error
-            return None
-        if not isinstance(position, dict) or not isinstance(position.get("transcript"), str):
-            return None
-        try:
-            segment = int(position.get("segment", 0))
-        except (ValueError, TypeError, OverflowError):
-            segment = 0
-        return position["transcript"], segment
+            return {}
+        return position if isinstance(position, dict) else {}
+
+    def places(self) -> dict[str, int]:
+        """Per transcript, the segment this coder was last at in it (read once per coder, then kept)."""
+        kept = self._places.get(self.coder)
+        if kept is None:
+            state = self._saved_state()
+            found = state.get("places")
+            kept = {
+                name: _segment_number(segment)
+                for name, segment in (found.items() if isinstance(found, dict) else ())
+                if isinstance(name, str)
+            }
+            if isinstance(state.get("transcript"), str):  # saved before places were kept per transcript
+                kept.setdefault(state["transcript"], _segment_number(state.get("segment", 0)))
+            self._places[self.coder] = kept
+        return kept
+
+    def place_in(self, transcript: str) -> int:
+        """Where this coder was last in ``transcript`` (0, its top, if never there)."""
+        return self.places().get(transcript, 0)
+
+    def remember_place(self, transcript: str, segment: int) -> None:
+        """The cursor is here: saved with the UI state, so each transcript reopens where it was left."""
+        places = self.places()
+        places.pop(transcript, None)
+        places[transcript] = segment  # the latest last, so the oldest go first past MAX_PLACES
+        while len(places) > MAX_PLACES:
+            del places[next(iter(places))]
+        value = {"transcript": transcript, "segment": segment, "places": places}
+        self.remember(f"tui.position.{self.coder}", json.dumps(value))
 
     # -- shared services for screens --------------------------------------------------------------
 
@@ -273,8 +308,12 @@ class QualcodeApp(App[None]):
 
     # -- navigation -------------------------------------------------------------------------------
 
-    def open_transcript(self, name: str, segment: int = 0) -> None:
+    def open_transcript(self, name: str, segment: int | None = None) -> None:
+        """Show ``name`` at ``segment``, by default where this coder was last in it."""
         from qualcode.tui.screens.coding import CodingScreen
+
+        if segment is None:
+            segment = self.place_in(name)
 
         existing = next((s for s in self.screen_stack if isinstance(s, CodingScreen)), None)
         if existing is not None:
@@ -339,3 +378,13 @@ class QualcodeApp(App[None]):
                     f"{binding.key}  ({binding.id or action})",
                     lambda target=target, action=action: self.call_later(target.run_action, action),
                 )
+
+
+def _segment_number(value: object) -> int:
+    """A saved segment number, or 0 (the top) for anything else: it is UI state, never an error."""
+    if not isinstance(value, int | float | str):
+        return 0
+    try:
+        return max(int(value), 0)
+    except (ValueError, OverflowError):
+        return 0

@@ -323,10 +323,41 @@ async def test_the_position_is_remembered_per_coder(project_path: Path) -> None:
             assert (screen.transcript_name, screen.selection.cursor) == (transcript, cursor)
 
 
+async def test_each_transcript_reopens_where_the_coder_left_it(project_path: Path) -> None:
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j", "ctrl+o", "down", "enter")  # alpha at 3, then beta
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        assert (screen.transcript_name, screen.selection.cursor) == ("beta", 0)
+        await pilot.press("j", "ctrl+o", "up", "enter")  # beta at 1, back to alpha: where it was left
+        assert (screen.transcript_name, screen.selection.cursor) == ("alpha", 3)
+        await pilot.press("ctrl+o", "down", "enter")
+        assert (screen.transcript_name, screen.selection.cursor) == ("beta", 1)
+    # after a restart too: the last one where it was, another asked for by name where it was left
+    for transcript, cursor in ((None, ("beta", 1)), ("alpha", ("alpha", 3))):
+        app = make_app(project_path, transcript=transcript)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            assert isinstance(screen, CodingScreen)
+            assert (screen.transcript_name, screen.selection.cursor) == cursor
+    # an old saved position (one transcript, before places were kept) still opens there
+    with Project.open(project_path) as project:
+        project.repo.set_meta("tui.position.ana", '{"transcript": "alpha", "segment": 2}')
+    app = make_app(project_path, transcript=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        assert (screen.transcript_name, screen.selection.cursor) == ("alpha", 2)
+        await pilot.press("ctrl+o", "down", "enter")
+        assert (screen.transcript_name, screen.selection.cursor) == ("beta", 0)
+
+
 @pytest.mark.parametrize(
     "saved",
     [
         "not json",
+        '{"transcript": "alpha", "segment": 1, "places": {"alpha": "x", "beta": [1]}}',
         '{"segment": "x"}',
         "[1, 2]",
         '{"transcript": null}',

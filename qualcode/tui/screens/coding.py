@@ -5,7 +5,6 @@ Every change goes through the Project API and is committed before the screen sho
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from contextlib import suppress
 from functools import partial
@@ -234,9 +233,7 @@ class CodingScreen(Screen[None]):
         return Span(sel.segments[low].span.start, end)
 
     def _remember_position(self) -> None:
-        key = f"tui.position.{self.qapp.coder}"
-        value = json.dumps({"transcript": self.transcript_name, "segment": self.selection.cursor})
-        self.qapp.remember(key, value)
+        self.qapp.remember_place(self.transcript_name, self.selection.cursor)
 
     # -- moving -----------------------------------------------------------------------------------
 
