@@ -272,10 +272,12 @@ async def _hope_deleted_elsewhere_then_othered_coded(pilot: Pilot[None], project
 
 @pytest.mark.parametrize("key_first", [True, False], ids=["key-before-the-poll", "poll"])
 async def test_a_code_deleted_elsewhere_just_before_the_coder_codes_is_still_picked_up(
-    project_path: Path, key_first: bool
+    project_path: Path, key_first: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The coder's own coding marked every event up to it as seen, the deletion among them: the screen
     # kept Hope and its key until something else changed, and each press of the key gave the same error.
+    # The test polls itself: on a loaded machine the workbench's own 1.5 s poll came before the key.
+    monkeypatch.setattr("qualcode.tui.app.POLL_SECONDS", 3600)
     app = make_app(project_path)
     async with app.run_test(size=SIZE) as pilot:
         await _hope_deleted_elsewhere_then_othered_coded(pilot, project_path)
