@@ -374,7 +374,7 @@ class TrainedModel:
                 label = "what it means"
             elif col < layout["meaning"][1] - 1:
                 label = "what was said before"
-            else:
+            elif matrix.data[lo + n] > 0:  # a negative cosine times a negative weight is no echo
                 label = "says again what was said before"
             if label and label not in found:
                 found.append(label)

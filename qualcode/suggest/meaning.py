@@ -11,7 +11,8 @@ The files are read with ``tokenizers`` and ``safetensors``, which WordLlama itse
 ``import wordllama``: its import configures the root logger (log lines on the workbench's screen), and
 its loader looks for the bundled tokenizer in a folder that is not there and then goes to the network.
 
-A word's vector is the mean of its pieces' rows; a unit's the mean of its words' vectors, L2-normalised.
+A word's vector is the sum of its pieces' rows (so a unit weighs each piece once, as WordLlama pools
+them); a unit's is the mean of its words' vectors, L2-normalised.
 The vectors are cached per word for the process (a lock guards the cache: the workbench trains in a
 worker thread while the command line may score in another).
 """
@@ -146,7 +147,8 @@ def mean_vectors(arrays: Sequence[np.ndarray], vocab: Any, vectors: WordVectors)
             distinct.append(array)
         rows[i] = at
     lengths = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
-    hashes = np.concatenate(distinct).astype(np.uint64, copy=False) if distinct else np.zeros(0, np.uint64)
+    # Each cast on its own: one float array (an empty np.zeros(0)) would turn all the hashes into floats.
+    hashes = np.concatenate([a.astype(np.uint64, copy=False) for a in distinct] or [np.zeros(0, np.uint64)])
     word_rows, table = vectors.rows(hashes, vocab)
     owner = np.repeat(np.arange(len(distinct), dtype=np.int64), lengths)
     counts: csr_matrix = csr_matrix(

@@ -57,14 +57,15 @@ def test_words_said_alike_get_close_vectors_and_every_vector_has_length_one() ->
     assert float(worry @ reflection) > float(worry @ advice) + 0.1
 
 
-def test_a_turn_shared_by_many_units_is_computed_once_and_no_words_give_zeros() -> None:
+def test_a_turn_shared_by_many_units_gets_one_vector_and_no_words_give_zeros() -> None:
     units, vocab = _units()
     vectors = meaning.word_vectors()
     assert vectors is not None
     shared = units[0].tokens
-    empty = np.zeros(0, dtype=np.uint64)
+    empty = np.zeros(0)  # float64, as np.zeros makes by default: it must not turn the hashes into floats
     out = meaning.mean_vectors([shared, empty, shared], vocab, vectors)
     assert np.array_equal(out[0], out[2]) and not out[1].any()
+    np.testing.assert_allclose(out[0], meaning.mean_vectors([shared], vocab, vectors)[0], rtol=1e-6)
     # the previous turn's words: a therapist turn's are the client's turn before it
     assert units[1].said_before is not None and np.array_equal(units[1].said_before, units[0].tokens)
 
