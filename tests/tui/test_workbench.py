@@ -231,9 +231,14 @@ async def test_a_change_by_another_process_is_picked_up(project_path: Path) -> N
     assert stored(project_path) == []
 
 
-async def test_a_change_by_another_process_is_picked_up_behind_an_error_dialog(project_path: Path) -> None:
+async def test_a_change_by_another_process_is_picked_up_behind_an_error_dialog(
+    project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A key that acted on a code just deleted elsewhere shows an error; the deletion, noticed while the
     # dialog is up, must still reach the coding screen under it (it stayed stale until a restart).
+    monkeypatch.setattr(
+        "qualcode.tui.app.POLL_SECONDS", 3600
+    )  # it polls itself: the 1.5 s one can come first
     app = make_app(project_path)
     async with app.run_test(size=SIZE) as pilot:
         with Project.open(project_path) as other:
@@ -640,8 +645,26 @@ async def test_a_refining_letter_remapped_to_a_binding_only_refines_in_a_text_se
     ]
 
 
+@pytest.mark.parametrize("keys", ["right", "j,down,right"])
+async def test_an_arrow_the_key_map_binds_still_runs_its_binding(
+    project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys: str
+) -> None:
+    # "right" is a refining key and also the transcript view's own (horizontal) scroll, which comes first
+    # and does nothing here: the key must fall through to the coder's binding, as Textual does.
+    (tmp_path / "keys.toml").write_text(f'"segment.next" = "{keys}"\n', encoding="utf-8")
+    monkeypatch.setenv("QUALCODE_KEYS", str(tmp_path / "keys.toml"))
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right", "right")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen) and screen.selection.cursor == 2
+
+
 async def test_a_long_code_name_is_cut_so_the_time_stays_on_the_selection_panel(project_path: Path) -> None:
     import re
+
+    from rich.cells import cell_len
 
     long_name = "Organisational support for lived experience roles in community teams"
     with Project.open(project_path) as project:
@@ -662,3 +685,12 @@ async def test_a_long_code_name_is_cut_so_the_time_stays_on_the_selection_panel(
         assert re.search(r"…  \d\d \w{3} \d\d:\d\d$", cut), cut
         # a short name is whole, and so is its time
         assert any(re.fullmatch(r"■ ana  Hope  \d\d \w{3} \d\d:\d\d", line) for line in lines), lines
+        # wide characters take two cells each: cut by cells, the time stays too
+        with Project.open(project_path) as project:
+            project.rename_code(
+                long_name, "地域チームにおけるピアサポートワーカーの役割と組織的支援", coder="ana"
+            )
+        app._poll()
+        await pilot.pause()
+        [wide] = [line for line in str(panel.content).splitlines() if "地域" in line]
+        assert cell_len(wide) <= width and re.search(r"…  \d\d \w{3} \d\d:\d\d$", wide), wide

@@ -273,9 +273,13 @@ class CodingScreen(Screen[None]):
             code = None
         if not refining and code is None:
             return
-        # A refining key the coder's key map gave a binding ("segment.next" = "l") is decided in order
-        # too: run now, a "v l" typed in one read would move on and then refine as well.
+        # A refining key the coder's key map gave one of this screen's bindings ("segment.next" = "l")
+        # is decided in order too: run now, a "v l" typed in one read would move on and then refine as
+        # well. Only this screen's own: where a widget's binding comes first (the transcript's own
+        # scroll on "right"), the key goes on to the app, which falls through to the next binding.
         bound = self.active_bindings.get(event.key) if refining and code is None else None
+        if bound is not None and (bound.node is not self or not bound.enabled):
+            bound = None
         if code is not None or self.selection.visual is not None or bound is not None:
             event.stop()  # outside a text selection the arrows keep their usual meaning
         # Moves and "v" are bindings, run when their key reaches the app; handled here, a key typed right
@@ -293,8 +297,8 @@ class CodingScreen(Screen[None]):
             self.refresh_marks()
         elif code is not None:
             self.apply_code(code)
-        elif bound is not None and bound.enabled:
-            await self.app.run_action(bound.binding.action, bound.node)
+        elif bound is not None:
+            await self.app.run_action(bound.binding.action, self)
 
     @on(TranscriptView.SegmentClicked)
     def _clicked(self, message: TranscriptView.SegmentClicked) -> None:

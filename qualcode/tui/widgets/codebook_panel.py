@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
@@ -113,17 +114,18 @@ class SegmentCodings(Static):
         lines: list[Text] = []
         # Who coded it comes before the code, when after it: a long code name is cut in the middle of the
         # line, so neither the coder nor the time falls off the panel's edge.
-        width = max(len(c.coder) for c in shown)
+        width = max(cell_len(c.coder) for c in shown)  # terminal cells: a CJK character takes two
         for coding in shown:
             when = coding.created_at.astimezone().strftime("%d %b %H:%M")
-            name = coding.code
+            name = Text(coding.code)
             room = self.content_size.width - (2 + width + 2) - (2 + len(when))
-            if self.content_size.width and len(name) > room:
-                name = name[: max(room - 1, 1)] + "…"
+            if self.content_size.width:
+                name.truncate(max(room, 2), overflow="ellipsis")
+            padding = " " * (width - cell_len(coding.coder) + 2)
             line = Text(no_wrap=True, overflow="ellipsis")
             line.append("■ ", style=colours.get(coding.code, "#888888"))
-            line.append(f"{coding.coder:<{width}}  ", style="bold" if coding.coder == coder else "")
-            line.append(name)
+            line.append(coding.coder + padding, style="bold" if coding.coder == coder else "")
+            line.append_text(name)
             line.append(f"  {when}", style="dim")
             lines.append(line)
         if len(shown) < len(ordered):
