@@ -72,7 +72,8 @@ class WordVectors:
         self._lock = threading.Lock()
 
     def rows(self, hashes: np.ndarray, vocab: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Each hash's row in :meth:`vectors` (words met for the first time are embedded now)."""
+        """Each hash's row in the table returned with them (words met for the first time are embedded now;
+        the table may be replaced by a larger one later, but the rows returned stay valid in this one)."""
         import numpy as np
 
         with self._lock:

@@ -112,8 +112,8 @@ class SegmentCodings(Static):
         ordered = sorted(codings, key=lambda c: c.coder != coder)
         shown = ordered if len(ordered) <= self.ROWS else ordered[: self.ROWS - 1]
         lines: list[Text] = []
-        # Who coded it comes before the code, when after it: a long code name is cut in the middle of the
-        # line, so neither the coder nor the time falls off the panel's edge.
+        # Who coded it comes before the code and when after it; a long code name is cut in the middle of
+        # the line, so neither the coder nor the time falls off the panel's edge.
         width = max(cell_len(c.coder) for c in shown)  # terminal cells: a CJK character takes two
         for coding in shown:
             when = coding.created_at.astimezone().strftime("%d %b %H:%M")
