@@ -2,8 +2,9 @@
 
 The learned model's other features are the coder's own words, so with a few hundred codings it cannot
 know that "so you're worried" and "it sounds like you're concerned" do the same thing. Pretrained
-embeddings carry that. They come from WordLlama (MIT): a 32,000-token table cut from Llama 2's embeddings
-and trained for sentence similarity, shipped inside its wheel, so nothing is downloaded. The first 128
+embeddings carry that. They come from WordLlama (published under MIT): a 32,000-token table for Llama 2's
+tokenizer, trained for sentence similarity from the token embeddings of models that share it, shipped
+inside its wheel, so nothing is downloaded (on its licence see docs/suggestions.md). The first 128
 of its 256 dimensions are used: it was trained so that they stand alone (Matryoshka), and on AnnoMI they
 did as well as all 256 (docs/benchmarks.md).
 
