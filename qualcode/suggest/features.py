@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qualcode.suggest import meaning
-from qualcode.suggest.units import Unit
+from qualcode.suggest.units import Unit, distinct_arrays
 
 if TYPE_CHECKING:
     import numpy as np
@@ -124,16 +124,7 @@ def _shared_rows(arrays: Sequence[np.ndarray], bigrams: bool, binary: bool) -> c
     """Hashed counts of each array, computing each distinct array once: the sentences of a turn share it."""
     import numpy as np
 
-    first: dict[int, int] = {}
-    distinct: list[np.ndarray] = []
-    rows = np.empty(len(arrays), dtype=np.int64)
-    for i, array in enumerate(arrays):
-        key = id(array)
-        at = first.get(key)
-        if at is None:
-            at = first[key] = len(distinct)
-            distinct.append(array)
-        rows[i] = at
+    distinct, rows = distinct_arrays(arrays)
     tokens, token_rows, _ = _flat(distinct, np.uint64)
     if bigrams:
         tokens, token_rows = _with_bigrams(tokens, token_rows)

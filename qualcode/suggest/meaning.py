@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qualcode.suggest.units import distinct_arrays
+
 if TYPE_CHECKING:
     import numpy as np
     from scipy.sparse import csr_matrix
@@ -139,15 +141,7 @@ def mean_vectors(arrays: Sequence[np.ndarray], vocab: Any, vectors: WordVectors)
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    first: dict[int, int] = {}
-    distinct: list[np.ndarray] = []
-    rows = np.empty(len(arrays), dtype=np.int64)
-    for i, array in enumerate(arrays):
-        at = first.get(id(array))
-        if at is None:
-            at = first[id(array)] = len(distinct)
-            distinct.append(array)
-        rows[i] = at
+    distinct, rows = distinct_arrays(arrays)
     lengths = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
     # Each cast on its own: one float array (an empty np.zeros(0)) would turn all the hashes into floats.
     hashes = np.concatenate([a.astype(np.uint64, copy=False) for a in distinct] or [np.zeros(0, np.uint64)])

@@ -267,6 +267,26 @@ def _passages(read: ReadTranscript, members: list[int], said: Any) -> list[Any]:
     ]
 
 
+def distinct_arrays(arrays: Sequence[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+    """The arrays that are distinct objects, and each input's index among them.
+
+    The sentences of a turn share its arrays (the previous turn, the passage), so features of them are
+    computed once per distinct array and then repeated.
+    """
+    import numpy as np
+
+    first: dict[int, int] = {}
+    distinct: list[np.ndarray] = []
+    rows = np.empty(len(arrays), dtype=np.int64)
+    for i, array in enumerate(arrays):
+        at = first.get(id(array))
+        if at is None:
+            at = first[id(array)] = len(distinct)
+            distinct.append(array)
+        rows[i] = at
+    return distinct, rows
+
+
 def _speaker(turns: dict[int, Turn], index: int | None) -> str:
     turn = turns.get(index) if index is not None else None
     return turn.speaker if turn is not None else ""
