@@ -1090,15 +1090,19 @@ class Project:
         return iter_evaluate(self, gold_coder, pipeline=pipeline, **options)
 
     def evaluate_suggestions(self, gold_coder: str, **options: Any) -> EvaluationReport:
-        """The learning curve of :meth:`iter_evaluate_suggestions`, without the progress."""
+        """The learning curve of :meth:`iter_evaluate_suggestions` on one split, without the progress."""
+        (report,) = self.evaluate_suggestions_on_splits(gold_coder, **options, splits=1)
+        return report
+
+    def evaluate_suggestions_on_splits(self, gold_coder: str, **options: Any) -> list[EvaluationReport]:
+        """The learning curves of :meth:`iter_evaluate_suggestions`, one per split (``splits=``)."""
         from qualcode.suggest.evaluate import EvaluationReport
 
-        report = None
-        for step in self.iter_evaluate_suggestions(gold_coder, **options):
-            if isinstance(step, EvaluationReport):
-                report = step
-        assert report is not None
-        return report
+        return [
+            step
+            for step in self.iter_evaluate_suggestions(gold_coder, **options)
+            if isinstance(step, EvaluationReport)
+        ]
 
     def _known_codes(self, names: Sequence[str] | None) -> None:
         if not names:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +168,13 @@ def suggest(
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Chooses the held-out transcripts.")
 @click.option(
+    "--splits",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Measure on this many different held-out splits (seeds SEED, SEED+1, ...); print means and spread.",
+)
+@click.option(
     "--order",
     type=click.Choice(["document", "active"]),
     default="document",
@@ -204,6 +212,7 @@ def evaluate(
     gold_coder: str,
     steps: str,
     seed: int,
+    splits: int,
     order: str,
     holdout: float,
     speakers: tuple[str, ...],
@@ -217,11 +226,11 @@ def evaluate(
     A simulated coder codes the other transcripts; after each step the engine retrains and is scored on
     the held-out ones: precision, recall, F1 (micro and macro), Cohen's kappa, calibration error (ECE),
     precision and hits in the top 3, character-level span overlap; and the same for the codebook's
-    keywords alone.
+    keywords alone. One split of a small project is a noisy measure: --splits averages several.
     """
     from tqdm import tqdm
 
-    from qualcode.suggest.evaluate import EvaluationProgress, EvaluationReport
+    from qualcode.suggest.evaluate import SUMMARY_HEADER, EvaluationProgress, EvaluationReport, summarise
 
     if not 0 < holdout < math.inf or (holdout >= 1 and holdout != int(holdout)):
         raise click.BadParameter(
@@ -230,13 +239,14 @@ def evaluate(
         )
     check_output(output)
     with opened(project) as proj:
-        report: EvaluationReport | None = None
+        reports: list[EvaluationReport] = []
         # disable=None: a bar on a terminal, nothing when stderr is a file or a pipe.
         with tqdm(total=1, file=sys.stderr, disable=None, leave=False) as bar:
             for step in proj.iter_evaluate_suggestions(
                 gold_coder,
                 steps=_steps(steps),
                 seed=seed,
+                splits=splits,
                 order=order,
                 holdout=holdout,
                 speakers=speakers,
@@ -248,13 +258,30 @@ def evaluate(
                     bar.n = step.done
                     bar.set_description_str(step.stage, refresh=True)
                 else:
-                    report = step
-        assert report is not None
-        click.echo(
-            f"gold coder {report.gold_coder!r}; unit: {report.granularity}; order: {report.order}; "
-            f"{report.train_units} units to learn from, {report.test_units} held-out units in "
-            f"{len(report.held_out)} transcripts (seed {report.seed}): {', '.join(report.held_out[:8])}"
-            + (" ..." if len(report.held_out) > 8 else ""),
-            err=True,
+                    reports.append(step)
+        first = reports[0]
+        said = (
+            f"gold coder {first.gold_coder!r}; unit: {first.granularity}; order: {first.order}; "
+            f"{_count_range(r.train_units for r in reports)} units to learn from, "
+            f"{_count_range(r.test_units for r in reports)} held-out units in {len(first.held_out)} transcripts"
         )
-        emit(list(report.HEADER), report.rows(), fmt, output)
+        if len(reports) == 1:
+            said += f" (seed {first.seed}): {', '.join(first.held_out[:8])}" + (
+                " ..." if len(first.held_out) > 8 else ""
+            )
+            click.echo(said, err=True)
+            emit(list(first.HEADER), first.rows(), fmt, output)
+        else:
+            seeds = [r.seed for r in reports]
+            contiguous = seeds == list(range(seeds[0], seeds[-1] + 1))
+            shown = f"{seeds[0]} to {seeds[-1]}" if contiguous else ", ".join(map(str, seeds))
+            said += f", {len(reports)} splits (seeds {shown}); means over the splits"
+            click.echo(said, err=True)
+            emit(list(SUMMARY_HEADER), summarise(reports), fmt, output)
+
+
+def _count_range(counts: Iterable[int]) -> str:
+    """A count, or the range of counts over several splits ("7012 to 7410")."""
+    found = list(counts)
+    low, high = min(found), max(found)
+    return f"{low}" if low == high else f"{low} to {high}"

@@ -112,28 +112,62 @@ class EvaluationReport:
                         point.coded,
                         point.codings,
                         method,
-                        *(
-                            round(v, 3)
-                            for v in (
-                                m.precision_micro,
-                                m.recall_micro,
-                                m.f1_micro,
-                                m.precision_macro,
-                                m.recall_macro,
-                                m.f1_macro,
-                                m.kappa,
-                                m.calibration_error,
-                                m.precision_at_3,
-                                m.hit_at_3,
-                                m.span_precision,
-                                m.span_recall,
-                                m.span_f1,
-                            )
-                        ),
+                        *(round(getattr(m, name), 3) for name in METRIC_FIELDS),
                         round(point.train_seconds, 2) if method == "model" else None,  # null in JSON
                     ]
                 )
         return out
+
+
+# Metrics' fields in the order of the report's columns (after coded, codings, method).
+METRIC_FIELDS = (
+    "precision_micro", "recall_micro", "f1_micro", "precision_macro", "recall_macro", "f1_macro",
+    "kappa", "calibration_error", "precision_at_3", "hit_at_3", "span_precision", "span_recall", "span_f1",
+)  # fmt: skip
+# The spread across splits is given for the headline figures: kappa (one code per unit), micro F1, the
+# top 3 (many codes), span overlap.
+SPREAD_FIELDS = ("kappa", "f1_micro", "precision_at_3", "span_f1")
+SUMMARY_HEADER = (*EvaluationReport.HEADER, "splits", "kappa_sd", "F1_micro_sd", "P@3_sd", "span_F1_sd")
+
+
+def summarise(reports: Sequence[EvaluationReport]) -> list[list[Any]]:
+    """The learning curves of several held-out splits averaged, in SUMMARY_HEADER's columns.
+
+    One row per step and method: each figure's mean over the splits that reached the step, how many did,
+    and the sample standard deviation of the headline figures (None from one split). The last point of
+    every curve (all the units to learn from, a number that differs by split) is averaged as one step.
+    """
+    import numpy as np
+
+    steps: dict[int | str, list[CurvePoint]] = {}
+    for report in reports:
+        for k, point in enumerate(report.points):
+            steps.setdefault("all" if k == len(report.points) - 1 else point.coded, []).append(point)
+    keys = sorted((k for k in steps if k != "all"), key=int) + (["all"] if "all" in steps else [])
+    out: list[list[Any]] = []
+    for key in keys:
+        points = steps[key]
+        for method in ("model", "keywords"):
+            metrics = [p.model if method == "model" else p.baseline for p in points]
+            values = {name: np.array([getattr(m, name) for m in metrics]) for name in METRIC_FIELDS}
+            spread = [
+                round(float(values[name].std(ddof=1)), 3) if len(points) > 1 else None
+                for name in SPREAD_FIELDS
+            ]
+            out.append(
+                [
+                    round(float(np.mean([p.coded for p in points]))),
+                    round(float(np.mean([p.codings for p in points]))),
+                    method,
+                    *(round(float(values[name].mean()), 3) for name in METRIC_FIELDS),
+                    round(float(np.mean([p.train_seconds for p in points])), 2)
+                    if method == "model"
+                    else None,
+                    len(points),
+                    *spread,
+                ]
+            )
+    return out
 
 
 def iter_evaluate(
@@ -142,6 +176,7 @@ def iter_evaluate(
     *,
     steps: Sequence[int] = DEFAULT_STEPS,
     seed: int = 0,
+    splits: int = 1,
     order: str = "document",
     holdout: float = DEFAULT_HOLDOUT,
     speakers: Sequence[str] = (),
@@ -149,13 +184,16 @@ def iter_evaluate(
     pipeline: str | None = None,
     threshold: float = 0.5,
 ) -> Iterator[EvaluationProgress | EvaluationReport]:
-    """Run the simulation, yielding progress and finally the report.
+    """Run the simulation, yielding progress and a report per held-out split.
 
     Args:
         data: The project.
         gold_coder: Whose codings are the truth.
         steps: Numbers of coded units at which to measure (the whole training stream is always added).
         seed: Chooses the held-out transcripts (and breaks ties).
+        splits: Held-out splits to measure on, with seeds ``seed``, ``seed + 1``, ... (skipping a seed
+            that holds out the same transcripts as an earlier one): one split of a small project is a
+            noisy measure (see ``summarise``).
         order: ``document`` (transcript by transcript, in order) or ``active`` (least certain first).
         holdout: Transcripts held out: a count (>= 1) or a fraction of the coded transcripts (< 1).
         speakers: Only units spoken by these speakers (case-insensitive), in training and in testing.
@@ -168,6 +206,8 @@ def iter_evaluate(
     """
     if order not in ("document", "active"):
         raise InputError(f"unknown order {order!r}", "use document or active")
+    if splits < 1:
+        raise InputError(f"{splits} splits", "measure on 1 held-out split or more")
     gold = data.codings(coders=(gold_coder,))
     names = sorted({c.transcript for c in gold})
     if len(names) < 2:
@@ -185,7 +225,13 @@ def iter_evaluate(
             f"{gold_coder!r} coded {len(names)} transcripts; holding out {n_hold} leaves none to learn from",
             f"hold out at most {len(names) - 1}",
         )
-    held = sorted(random.Random(seed).sample(names, n_hold))
+    possible = math.comb(len(names), n_hold)
+    if splits > possible:
+        raise InputError(
+            f"{gold_coder!r} coded {len(names)} transcripts; holding out {n_hold} makes {possible} different "
+            f"split{'s' * (possible != 1)}, not {splits}",
+            f"ask for at most {possible} (--splits)",
+        )
     knowledge = Knowledge.build(data.codebook(), suggestion_reader(pipeline), sorted({c.code for c in gold}))
     yield EvaluationProgress("reading", 0, len(names))
     reads = []
@@ -198,75 +244,103 @@ def iter_evaluate(
     else:
         chosen = "turn" if granularity == "turn" else "segment"
     wanted = {s.casefold() for s in speakers}
-    train_units: list[Unit] = []
-    test_units: list[Unit] = []
-    spoken: set[str] = set()
-    for read in reads:
-        every = units_of(read, chosen)
-        spoken.update(u.speaker for u in every)
-        units = [u for u in every if not wanted or u.speaker.casefold() in wanted]
-        (test_units if read.source.name in held else train_units).extend(units)
-    known = {x.casefold() for x in spoken}
+    every = {read.source.name: units_of(read, chosen) for read in reads}
+    known = {u.speaker.casefold(): u.speaker for units in every.values() for u in units}
     unknown = sorted(s for s in speakers if s.casefold() not in known)
     if unknown:
         raise InputError(
             f"--speaker {unknown[0]!r} does not speak in the transcripts {gold_coder!r} coded",
-            f"the speakers there are: {', '.join(sorted(spoken, key=str.casefold))}",
+            f"the speakers there are: {', '.join(sorted(known.values(), key=str.casefold))}",
         )
+    spoken = {
+        name: [u for u in units if not wanted or u.speaker.casefold() in wanted]
+        for name, units in every.items()
+    }
     triples = [(c.transcript, c.span, c.code) for c in gold]
-    train_labels = label_units(train_units, triples)
-    test_labels = label_units(test_units, triples)
+    for split, (split_seed, held) in enumerate(_splits(names, n_hold, seed, splits)):
+        train_units = [u for read in reads if read.source.name not in held for u in spoken[read.source.name]]
+        test_units = [u for read in reads if read.source.name in held for u in spoken[read.source.name]]
+        train_labels = label_units(train_units, triples)
+        test_labels = label_units(test_units, triples)
+        _check_coded(
+            gold_coder, speakers, held, split_seed, test_units, test_labels, train_units, train_labels
+        )
+        raw_train, raw_test = raw_features(train_units), raw_features(test_units)
+        test_spans = _gold_spans(test_units, gold)
+        points_at = sorted({s for s in steps if 0 < s < len(train_units)} | {len(train_units)})
+        chooser = _ActiveOrder(knowledge, raw_train, train_labels, split_seed) if order == "active" else None
+        points: list[CurvePoint] = []
+        stage = "training" if splits == 1 else f"training, split {split + 1} of {splits}"
+        for done, n in enumerate(points_at):
+            yield EvaluationProgress(stage, done, len(points_at))
+            rows = chooser.first(n) if chooser is not None else list(range(n))
+            part = raw_train.take(rows)
+            labels = [train_labels[i] for i in rows]
+            started = time.perf_counter()
+            model = train_model(knowledge, part, labels, seed=split_seed)
+            seconds = time.perf_counter() - started
+            baseline = train_model(knowledge, part, labels, use_model=False, use_examples=False)
+            points.append(
+                CurvePoint(
+                    n,
+                    sum(1 for s in labels if s),
+                    measure(model, raw_test, test_labels, test_spans, threshold),
+                    measure(baseline, raw_test, test_labels, test_spans, threshold),
+                    seconds,
+                )
+            )
+        yield EvaluationProgress(stage, len(points_at), len(points_at))
+        yield EvaluationReport(
+            gold_coder,
+            chosen,
+            order,
+            split_seed,
+            tuple(held),
+            len(train_units),
+            len(test_units),
+            knowledge.codes,
+            tuple(speakers),
+            tuple(points),
+        )
+
+
+def _splits(names: Sequence[str], n_hold: int, seed: int, count: int) -> Iterator[tuple[int, list[str]]]:
+    """``count`` different held-out sets with their seeds: ``seed``, ``seed + 1``, ... but for a seed that
+    would hold out the same transcripts as an earlier one (a small project has few different splits)."""
+    seen: set[tuple[str, ...]] = set()
+    while len(seen) < count:
+        held = sorted(random.Random(seed).sample(names, n_hold))
+        if tuple(held) not in seen:
+            seen.add(tuple(held))
+            yield seed, held
+        seed += 1
+
+
+def _check_coded(
+    gold_coder: str,
+    speakers: Sequence[str],
+    held: Sequence[str],
+    seed: int,
+    test_units: list[Unit],
+    test_labels: list[set[str]],
+    train_units: list[Unit],
+    train_labels: list[set[str]],
+) -> None:
+    """Refuse a split with nothing coded to test on or to learn from (kappa 1.0 would read as agreement)."""
     who = f" spoken by {', '.join(speakers)}" if speakers else ""
     shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
     for name, units, labels in (
         ("held out", test_units, test_labels),
         ("learned from", train_units, train_labels),
     ):
-        # Nothing coded to test on made kappa 1.0 (no code against no code), which reads as agreement.
         if not any(labels):
             found = (
                 f"coded none of the {len(units)} unit{'s' * (len(units) != 1)}" if units else "has no units"
             )
             raise InputError(
-                f"{gold_coder!r} {found}{who} in the transcripts {name} (held out: {shown})",
+                f"{gold_coder!r} {found}{who} in the transcripts {name} (held out: {shown}; seed {seed})",
                 "choose speakers the gold coder codes (--speaker), or other transcripts to hold out (--seed)",
             )
-    raw_train, raw_test = raw_features(train_units), raw_features(test_units)
-    test_spans = _gold_spans(test_units, gold)
-    points_at = sorted({s for s in steps if 0 < s < len(train_units)} | {len(train_units)})
-    chooser = _ActiveOrder(knowledge, raw_train, train_labels, seed) if order == "active" else None
-    points: list[CurvePoint] = []
-    for done, n in enumerate(points_at):
-        yield EvaluationProgress("training", done, len(points_at))
-        rows = chooser.first(n) if chooser is not None else list(range(n))
-        part = raw_train.take(rows)
-        labels = [train_labels[i] for i in rows]
-        started = time.perf_counter()
-        model = train_model(knowledge, part, labels, seed=seed)
-        seconds = time.perf_counter() - started
-        baseline = train_model(knowledge, part, labels, use_model=False, use_examples=False)
-        points.append(
-            CurvePoint(
-                n,
-                sum(1 for s in labels if s),
-                measure(model, raw_test, test_labels, test_spans, threshold),
-                measure(baseline, raw_test, test_labels, test_spans, threshold),
-                seconds,
-            )
-        )
-    yield EvaluationProgress("training", len(points_at), len(points_at))
-    yield EvaluationReport(
-        gold_coder,
-        chosen,
-        order,
-        seed,
-        tuple(held),
-        len(train_units),
-        len(test_units),
-        knowledge.codes,
-        tuple(speakers),
-        tuple(points),
-    )
 
 
 class _ActiveOrder:

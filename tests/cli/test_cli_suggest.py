@@ -10,6 +10,7 @@ from typing import Any
 
 from qualcode.model import Span, Suggestion, SuggestionSource
 from qualcode.project import Project
+from qualcode.suggest.evaluate import SUMMARY_HEADER
 
 
 def test_suggest_csv_has_the_documented_columns(qualcode: Any, project_path: Path) -> None:
@@ -100,6 +101,29 @@ def test_evaluate_prints_a_learning_curve(qualcode: Any, project_path: Path) -> 
     )
     records = json.loads(as_json.stdout)
     assert [r["train_s"] is None for r in records] == [False, True, False, True]
+    # Two transcripts, one held out: two different splits. Seeds 2 to 4 hold out alpha again, as seed 1
+    # did, so the second split is seed 5's.
+    splits = qualcode(
+        "evaluate", project_path, "--gold-coder", "gold", "--steps", "2", "--holdout", "1", "--splits", "2",
+        "--seed", "1", "--format", "csv",
+    )  # fmt: skip
+    assert splits.returncode == 0, splits.stderr
+    assert splits.stdout.splitlines()[0] == ",".join(SUMMARY_HEADER)
+    means = list(csv.DictReader(io.StringIO(splits.stdout)))
+    assert [(r["coded"], r["method"], r["splits"]) for r in means[:2]] == [
+        ("2", "model", "2"),
+        ("2", "keywords", "2"),
+    ]
+    assert float(means[0]["kappa_sd"]) >= 0 and means[1]["train_s"] == ""
+    assert "2 splits (seeds 1, 5); means over the splits" in splits.stderr
+    three = qualcode("evaluate", project_path, "--gold-coder", "gold", "--holdout", "1", "--splits", "3")
+    assert three.returncode == 1
+    assert three.stderr.splitlines() == [
+        "qualcode: error: 'gold' coded 2 transcripts; holding out 1 makes 2 different splits, not 3; "
+        "ask for at most 2 (--splits)"
+    ]
+    none = qualcode("evaluate", project_path, "--gold-coder", "gold", "--splits", "0")
+    assert none.returncode == 2 and "Invalid value for '--splits'" in none.stderr
 
 
 def test_evaluate_usage_and_user_errors(qualcode: Any, project_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import numpy as np
@@ -13,12 +14,16 @@ from qualcode.model import Span
 from qualcode.project import Project
 from qualcode.suggest.engine import Scored
 from qualcode.suggest.evaluate import (
+    SUMMARY_HEADER,
+    CurvePoint,
     EvaluationReport,
+    Metrics,
     _intersection,
     _span_overlap,
     _union,
     calibration_error,
     cohen_kappa,
+    summarise,
 )
 
 
@@ -44,6 +49,55 @@ def test_the_learning_curve_beats_the_keywords_on_cued_codes(synthetic_path: Pat
     rows = report.rows()
     assert len(rows) == 6 and rows[0][2] == "model" and rows[1][2] == "keywords"
     assert len(rows[0]) == len(EvaluationReport.HEADER)
+
+
+def test_several_splits_read_once_measure_each_as_its_own_seed_would(synthetic_path: Path) -> None:
+    with Project.open(synthetic_path) as project:
+        reports = project.evaluate_suggestions_on_splits("gold", steps=(10, 30), holdout=2, seed=1, splits=3)
+        alone = project.evaluate_suggestions("gold", steps=(10, 30), holdout=2, seed=2)
+        coded = project.codings(coders=("gold",))
+    # Seed 3 holds out the same two transcripts as an earlier seed: it is skipped, not counted twice.
+    assert [r.seed for r in reports] == [1, 2, 4]
+    assert len({r.held_out for r in reports}) == 3
+    names = sorted({c.transcript for c in coded})
+    assert tuple(sorted(random.Random(3).sample(names, 2))) in {r.held_out for r in reports[:2]}
+    # The second split is the run with --seed 2, figure for figure (but the training time): nothing
+    # carries over between splits.
+    assert reports[1].held_out == alone.held_out
+    assert [row[:-1] for row in reports[1].rows()] == [row[:-1] for row in alone.rows()]
+    summary = summarise(reports)
+    assert len(summary) == 6 and all(len(row) == len(SUMMARY_HEADER) for row in summary)
+    kappa, splits, kappa_sd = (SUMMARY_HEADER.index(c) for c in ("kappa", "splits", "kappa_sd"))
+    last = [r.points[-1].model.kappa for r in reports]
+    assert summary[4][2] == "model" and summary[4][splits] == 3
+    assert summary[4][kappa] == round(float(np.mean(last)), 3)
+    assert summary[4][kappa_sd] == round(float(np.std(last, ddof=1)), 3)
+
+
+def _metrics(value: float) -> Metrics:
+    return Metrics(*([value] * 13))
+
+
+def _report(seed: int, points: list[tuple[int, float]]) -> EvaluationReport:
+    curve = tuple(
+        CurvePoint(coded, coded // 2, _metrics(v), _metrics(v / 2), 1.0 + seed) for coded, v in points
+    )
+    return EvaluationReport("gold", "segment", "document", seed, ("a",), points[-1][0], 10, ("c",), (), curve)
+
+
+def test_the_summary_averages_each_step_over_the_splits_that_reached_it() -> None:
+    # Split 0 has 150 units to learn from, split 1 only 80: its curve has no step 100.
+    rows = summarise([_report(0, [(50, 0.4), (100, 0.5), (150, 0.7)]), _report(1, [(50, 0.6), (80, 0.9)])])
+    by = {(row[0], row[2]): dict(zip(SUMMARY_HEADER, row, strict=True)) for row in rows}
+    assert [(row[0], row[2]) for row in rows] == [
+        (50, "model"), (50, "keywords"), (100, "model"), (100, "keywords"), (115, "model"), (115, "keywords"),
+    ]  # fmt: skip
+    assert by[50, "model"]["kappa"] == 0.5 and by[50, "model"]["kappa_sd"] == round(0.2 / 2**0.5, 3)
+    assert by[50, "keywords"]["span_F1"] == 0.25 and by[50, "keywords"]["train_s"] is None
+    assert by[50, "model"]["train_s"] == 1.5 and by[50, "model"]["splits"] == 2
+    assert by[100, "model"]["splits"] == 1 and by[100, "model"]["kappa_sd"] is None
+    # The last points (all there was to learn from: 150 and 80 units) are one step, "all".
+    assert by[115, "model"]["kappa"] == 0.8 and by[115, "model"]["codings"] == 58
 
 
 def test_active_order_and_speaker_filter(synthetic_path: Path) -> None:
@@ -73,7 +127,8 @@ def test_evaluate_refuses_what_it_cannot_measure(synthetic_path: Path, project: 
     with pytest.raises(InputError) as uncoded:
         project.evaluate_suggestions("ana", holdout=1, speakers=("Interviewer",))
     assert uncoded.value.message == (
-        "'ana' coded none of the 1 unit spoken by Interviewer in the transcripts held out (held out: beta)"
+        "'ana' coded none of the 1 unit spoken by Interviewer in the transcripts held out (held out: beta; "
+        "seed 0)"
     )
 
 
