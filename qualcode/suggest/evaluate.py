@@ -112,11 +112,16 @@ class EvaluationReport:
                         point.coded,
                         point.codings,
                         method,
-                        *(round(getattr(m, name), 3) for name in METRIC_FIELDS),
+                        *(_figure(getattr(m, name)) for name in METRIC_FIELDS),
                         round(point.train_seconds, 2) if method == "model" else None,  # null in JSON
                     ]
                 )
         return out
+
+
+def _figure(value: float) -> float:
+    """A figure as reported: three decimals, and a kappa of -0.0001 as 0.0, not -0.0."""
+    return round(value, 3) + 0.0
 
 
 # Metrics' fields in the order of the report's columns (after coded, codings, method).
@@ -151,7 +156,7 @@ def summarise(reports: Sequence[EvaluationReport]) -> list[list[Any]]:
             metrics = [p.model if method == "model" else p.baseline for p in points]
             values = {name: np.array([getattr(m, name) for m in metrics]) for name in METRIC_FIELDS}
             spread = [
-                round(float(values[name].std(ddof=1)), 3) if len(points) > 1 else None
+                _figure(float(values[name].std(ddof=1))) if len(points) > 1 else None
                 for name in SPREAD_FIELDS
             ]
             out.append(
@@ -159,7 +164,7 @@ def summarise(reports: Sequence[EvaluationReport]) -> list[list[Any]]:
                     round(float(np.mean([p.coded for p in points]))),
                     round(float(np.mean([p.codings for p in points]))),
                     method,
-                    *(round(float(values[name].mean()), 3) for name in METRIC_FIELDS),
+                    *(_figure(float(values[name].mean())) for name in METRIC_FIELDS),
                     round(float(np.mean([p.train_seconds for p in points])), 2)
                     if method == "model"
                     else None,

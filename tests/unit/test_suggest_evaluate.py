@@ -98,6 +98,10 @@ def test_the_summary_averages_each_step_over_the_splits_that_reached_it() -> Non
     assert by[100, "model"]["splits"] == 1 and by[100, "model"]["kappa_sd"] is None
     # The last points (all there was to learn from: 150 and 80 units) are one step, "all".
     assert by[115, "model"]["kappa"] == 0.8 and by[115, "model"]["codings"] == 58
+    # A kappa a hair under zero is reported as 0.0, not as "-0.0".
+    (row, _keywords) = summarise([_report(0, [(50, -0.0001)])])
+    assert str(row[SUMMARY_HEADER.index("kappa")]) == "0.0"
+    assert str(_report(0, [(50, -0.0001)]).rows()[0][SUMMARY_HEADER.index("kappa")]) == "0.0"
 
 
 def test_active_order_and_speaker_filter(synthetic_path: Path) -> None:
