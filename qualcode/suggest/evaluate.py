@@ -263,8 +263,9 @@ def iter_evaluate(
     }
     triples = [(c.transcript, c.span, c.code) for c in gold]
     for split, (split_seed, held) in enumerate(_splits(names, n_hold, seed, splits)):
-        train_units = [u for read in reads if read.source.name not in held for u in spoken[read.source.name]]
-        test_units = [u for read in reads if read.source.name in held for u in spoken[read.source.name]]
+        out = set(held)
+        train_units = [u for read in reads if read.source.name not in out for u in spoken[read.source.name]]
+        test_units = [u for read in reads if read.source.name in out for u in spoken[read.source.name]]
         train_labels = label_units(train_units, triples)
         test_labels = label_units(test_units, triples)
         _check_coded(
