@@ -205,6 +205,11 @@ def suggest(
     show_default=True,
     help="Score at which a suggestion counts as applied (codes that are not exclusive).",
 )
+@click.option(
+    "--reliability",
+    is_flag=True,
+    help="Instead of the curve: per band of scores, how often the held-out suggestions were right.",
+)
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("-o", "--output", type=OutputFile(), help="File (default: stdout).")
 def evaluate(
@@ -218,6 +223,7 @@ def evaluate(
     speakers: tuple[str, ...],
     unit: str,
     threshold: float,
+    reliability: bool,
     fmt: str,
     output: Path | None,
 ) -> None:
@@ -227,10 +233,19 @@ def evaluate(
     the held-out ones: precision, recall, F1 (micro and macro), Cohen's kappa, calibration error (ECE),
     precision and hits in the top 3, character-level span overlap; and the same for the codebook's
     keywords alone. One split of a small project is a noisy measure: --splits averages several.
+    --reliability shows what the calibration error sums up: of the suggestions scored about 0.8, how many
+    were right.
     """
     from tqdm import tqdm
 
-    from qualcode.suggest.evaluate import SUMMARY_HEADER, EvaluationProgress, EvaluationReport, summarise
+    from qualcode.suggest.evaluate import (
+        RELIABILITY_HEADER,
+        SUMMARY_HEADER,
+        EvaluationProgress,
+        EvaluationReport,
+        reliability_table,
+        summarise,
+    )
 
     if not 0 < holdout < math.inf or (holdout >= 1 and holdout != int(holdout)):
         raise click.BadParameter(
@@ -270,13 +285,19 @@ def evaluate(
                 " ..." if len(first.held_out) > 8 else ""
             )
             click.echo(said, err=True)
-            emit(list(first.HEADER), first.rows(), fmt, output)
         else:
             seeds = [r.seed for r in reports]
             contiguous = seeds == list(range(seeds[0], seeds[-1] + 1))
             shown = f"{seeds[0]} to {seeds[-1]}" if contiguous else ", ".join(map(str, seeds))
-            said += f", {len(reports)} splits (seeds {shown}); means over the splits"
+            said += f", {len(reports)} splits (seeds {shown}); " + (
+                "suggestions pooled over the splits" if reliability else "means over the splits"
+            )
             click.echo(said, err=True)
+        if reliability:
+            emit(list(RELIABILITY_HEADER), reliability_table(reports), fmt, output)
+        elif len(reports) == 1:
+            emit(list(first.HEADER), first.rows(), fmt, output)
+        else:
             emit(list(SUMMARY_HEADER), summarise(reports), fmt, output)
 
 

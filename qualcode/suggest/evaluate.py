@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,23 +135,36 @@ SPREAD_FIELDS = ("kappa", "f1_micro", "precision_at_3", "span_f1")
 SUMMARY_HEADER = (*EvaluationReport.HEADER, "splits", "kappa_sd", "F1_micro_sd", "P@3_sd", "span_F1_sd")
 
 
-def summarise(reports: Sequence[EvaluationReport]) -> list[list[Any]]:
-    """The learning curves of several held-out splits averaged, in SUMMARY_HEADER's columns.
+RELIABILITY_HEADER = ("coded", "scores", "suggestions", "mean_score", "right")
 
-    One row per step and method: each figure's mean over the splits that reached the step, how many did,
-    and the sample standard deviation of the headline figures (None from one split). The last point of
-    every curve (all the units to learn from, a number that differs by split) is averaged as one step.
-    """
-    import numpy as np
 
+def _by_step(reports: Sequence[EvaluationReport]) -> list[list[CurvePoint]]:
+    """The curves' points grouped by step, in order: the last point of every curve (all the units to
+    learn from, a number that differs by split) is one step."""
     steps: dict[int | str, list[CurvePoint]] = {}
     for report in reports:
         for k, point in enumerate(report.points):
             steps.setdefault("all" if k == len(report.points) - 1 else point.coded, []).append(point)
     keys = sorted((k for k in steps if k != "all"), key=int) + (["all"] if "all" in steps else [])
+    return [steps[key] for key in keys]
+
+
+def _mean_count(values: Iterable[int]) -> int:
+    import numpy as np
+
+    return round(float(np.mean(list(values))))
+
+
+def summarise(reports: Sequence[EvaluationReport]) -> list[list[Any]]:
+    """The learning curves of several held-out splits averaged, in SUMMARY_HEADER's columns.
+
+    One row per step and method: each figure's mean over the splits that reached the step, how many did,
+    and the sample standard deviation of the headline figures (None from one split).
+    """
+    import numpy as np
+
     out: list[list[Any]] = []
-    for key in keys:
-        points = steps[key]
+    for points in _by_step(reports):
         for method in ("model", "keywords"):
             metrics = [p.model if method == "model" else p.baseline for p in points]
             values = {name: np.array([getattr(m, name) for m in metrics]) for name in METRIC_FIELDS}
@@ -161,8 +174,8 @@ def summarise(reports: Sequence[EvaluationReport]) -> list[list[Any]]:
             ]
             out.append(
                 [
-                    round(float(np.mean([p.coded for p in points]))),
-                    round(float(np.mean([p.codings for p in points]))),
+                    _mean_count(p.coded for p in points),
+                    _mean_count(p.codings for p in points),
                     method,
                     *(_figure(float(values[name].mean())) for name in METRIC_FIELDS),
                     round(float(np.mean([p.train_seconds for p in points])), 2)
@@ -170,6 +183,34 @@ def summarise(reports: Sequence[EvaluationReport]) -> list[list[Any]]:
                     else None,
                     len(points),
                     *spread,
+                ]
+            )
+    return out
+
+
+def reliability_table(reports: Sequence[EvaluationReport]) -> list[list[Any]]:
+    """The model's reliability diagram at each step, in RELIABILITY_HEADER's columns: per band of scores
+    (0.1 wide, from 0.1), how many held-out suggestions were scored in it, their mean score and the share
+    that the gold coder did code. Calibrated scores have the two close. Several splits are pooled."""
+    out: list[list[Any]] = []
+    for points in _by_step(reports):
+        pooled: dict[tuple[float, float], tuple[int, float, float]] = {}
+        for point in points:
+            for b in point.model.reliability:
+                count, score, right = pooled.get((b.low, b.high), (0, 0.0, 0.0))
+                pooled[b.low, b.high] = (
+                    count + b.count,
+                    score + b.count * b.mean_score,
+                    right + b.count * b.right,
+                )
+        for (low, high), (count, score, right) in sorted(pooled.items()):
+            out.append(
+                [
+                    _mean_count(p.coded for p in points),
+                    f"{low:.1f}-{high:.1f}",
+                    count,
+                    _figure(score / count),
+                    _figure(right / count),
                 ]
             )
     return out
@@ -513,7 +554,7 @@ def calibration_error(
             continue
         mean, right = float(s[members].mean()), float(y[members].mean())
         error += count / len(s) * abs(mean - right)
-        out.append(Bin(float(edges[b]), float(edges[b + 1]), count, round(mean, 3), round(right, 3)))
+        out.append(Bin(float(edges[b]), float(edges[b + 1]), count, mean, right))
     return error, tuple(out)
 
 
