@@ -10,7 +10,7 @@ from typing import Any
 
 from qualcode.model import Span, Suggestion, SuggestionSource
 from qualcode.project import Project
-from qualcode.suggest.evaluate import SUMMARY_HEADER
+from qualcode.suggest.evaluate import RELIABILITY_HEADER, SUMMARY_HEADER
 
 
 def test_suggest_csv_has_the_documented_columns(qualcode: Any, project_path: Path) -> None:
@@ -122,6 +122,19 @@ def test_evaluate_prints_a_learning_curve(qualcode: Any, project_path: Path) -> 
         "qualcode: error: 'gold' coded 2 transcripts; holding out 1 makes 2 different splits, not 3; "
         "ask for at most 2 (--splits)"
     ]
+    bands = qualcode(
+        "evaluate", project_path, "--gold-coder", "gold", "--steps", "2", "--holdout", "1", "--reliability",
+        "--format", "json",
+    )  # fmt: skip
+    assert bands.returncode == 0, bands.stderr
+    # the held-out suggestions the model scored 0.1 or more, by band: each as the curve's ECE was computed
+    records = json.loads(bands.stdout)
+    assert records and set(records[0]) == set(RELIABILITY_HEADER)
+    assert {r["coded"] for r in records} <= {2, int(rows[2]["coded"])}
+    assert all(0 <= r["right"] <= 1 and r["suggestions"] > 0 for r in records)
+    assert [r["scores"] for r in records if r["coded"] == 2] == sorted(
+        r["scores"] for r in records if r["coded"] == 2
+    )
     none = qualcode("evaluate", project_path, "--gold-coder", "gold", "--splits", "0")
     assert none.returncode == 2 and "Invalid value for '--splits'" in none.stderr
 

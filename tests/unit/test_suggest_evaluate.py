@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from qualcode.project import Project
 from qualcode.suggest.engine import Scored
 from qualcode.suggest.evaluate import (
     SUMMARY_HEADER,
+    Bin,
     CurvePoint,
     EvaluationReport,
     Metrics,
@@ -23,6 +25,7 @@ from qualcode.suggest.evaluate import (
     _union,
     calibration_error,
     cohen_kappa,
+    reliability_table,
     summarise,
 )
 
@@ -104,6 +107,26 @@ def test_the_summary_averages_each_step_over_the_splits_that_reached_it() -> Non
     assert str(_report(0, [(50, -0.0001)]).rows()[0][SUMMARY_HEADER.index("kappa")]) == "0.0"
 
 
+def _with_bins(report: EvaluationReport, *bins: Bin) -> EvaluationReport:
+    point = report.points[-1]
+    model = dataclasses.replace(point.model, reliability=bins)
+    return dataclasses.replace(report, points=(dataclasses.replace(point, model=model),))
+
+
+def test_the_reliability_table_pools_each_band_over_the_splits() -> None:
+    # Split 0: 10 suggestions at 0.8, 8 right, and 4 at 0.3, 1 right; split 1: 30 at 0.84, 27 right.
+    one = _with_bins(_report(0, [(100, 0.5)]), Bin(0.3, 0.4, 4, 0.3, 0.25), Bin(0.8, 0.9, 10, 0.8, 0.8))
+    two = _with_bins(_report(1, [(120, 0.5)]), Bin(0.8, 0.9, 30, 0.84, 0.9))
+    assert reliability_table([one, two]) == [
+        [110, "0.3-0.4", 4, 0.3, 0.25],
+        [110, "0.8-0.9", 40, 0.83, 0.875],  # (10 x 0.8 + 30 x 0.84) / 40 and (8 + 27) / 40
+    ]
+    assert [row[1:] for row in reliability_table([one])] == [
+        ["0.3-0.4", 4, 0.3, 0.25],
+        ["0.8-0.9", 10, 0.8, 0.8],
+    ]
+
+
 def test_active_order_and_speaker_filter(synthetic_path: Path) -> None:
     with Project.open(synthetic_path) as project:
         report = project.evaluate_suggestions(
@@ -155,7 +178,10 @@ def test_calibration_error_is_zero_when_scores_match_the_hit_rate() -> None:
     gold = [frozenset({"c"})] * 8 + [frozenset()] * 2 + [frozenset({"c"})] * 3 + [frozenset()] * 7
     error, bins = calibration_error(_scored(scores), ["c"], gold)
     assert error == pytest.approx(0.0)
-    assert [(b.count, b.mean_score, b.right) for b in bins] == [(10, 0.3, 0.3), (10, 0.8, 0.8)]
+    assert [(b.count, b.mean_score, b.right) for b in bins] == [
+        (10, pytest.approx(0.3), pytest.approx(0.3)),
+        (10, pytest.approx(0.8), pytest.approx(0.8)),
+    ]
     error, _ = calibration_error(_scored([[0.9]] * 10), ["c"], [frozenset()] * 10)
     assert error == pytest.approx(0.9)
 
