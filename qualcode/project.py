@@ -1091,6 +1091,8 @@ class Project:
 
     def evaluate_suggestions(self, gold_coder: str, **options: Any) -> EvaluationReport:
         """The learning curve of :meth:`iter_evaluate_suggestions` on one split, without the progress."""
+        if options.pop("splits", 1) != 1:
+            raise ValueError("evaluate_suggestions measures one split: use evaluate_suggestions_on_splits")
         (report,) = self.evaluate_suggestions_on_splits(gold_coder, **options, splits=1)
         return report
 

@@ -208,7 +208,7 @@ def suggest(
 @click.option(
     "--reliability",
     is_flag=True,
-    help="Instead of the curve: per band of scores, how often the held-out suggestions were right.",
+    help="Instead of the curve: per band of the model's scores, how often its held-out suggestions were right.",
 )
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("-o", "--output", type=OutputFile(), help="File (default: stdout).")

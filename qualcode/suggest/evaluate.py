@@ -132,21 +132,23 @@ METRIC_FIELDS = (
 # The spread across splits is given for the headline figures: kappa (one code per unit), micro F1, the
 # top 3 (many codes), span overlap.
 SPREAD_FIELDS = ("kappa", "f1_micro", "precision_at_3", "span_f1")
-SUMMARY_HEADER = (*EvaluationReport.HEADER, "splits", "kappa_sd", "F1_micro_sd", "P@3_sd", "span_F1_sd")
+# "step": the number of units coded, or "all" for the last point of every curve (all the units to learn
+# from, a number that differs by split: "coded" is then its mean).
+SUMMARY_HEADER = (
+    "step", *EvaluationReport.HEADER, "splits", "kappa_sd", "F1_micro_sd", "P@3_sd", "span_F1_sd"
+)  # fmt: skip
+RELIABILITY_HEADER = ("step", "coded", "splits", "scores", "suggestions", "mean_score", "right")
 
 
-RELIABILITY_HEADER = ("coded", "scores", "suggestions", "mean_score", "right")
-
-
-def _by_step(reports: Sequence[EvaluationReport]) -> list[list[CurvePoint]]:
-    """The curves' points grouped by step, in order: the last point of every curve (all the units to
-    learn from, a number that differs by split) is one step."""
+def _by_step(reports: Sequence[EvaluationReport]) -> list[tuple[str, list[CurvePoint]]]:
+    """The curves' points grouped by step, in order, each with its step ("200", or "all" for the last
+    point of every curve)."""
     steps: dict[int | str, list[CurvePoint]] = {}
     for report in reports:
         for k, point in enumerate(report.points):
             steps.setdefault("all" if k == len(report.points) - 1 else point.coded, []).append(point)
     keys = sorted((k for k in steps if k != "all"), key=int) + (["all"] if "all" in steps else [])
-    return [steps[key] for key in keys]
+    return [(str(key), steps[key]) for key in keys]
 
 
 def _mean_count(values: Iterable[int]) -> int:
@@ -164,7 +166,7 @@ def summarise(reports: Sequence[EvaluationReport]) -> list[list[Any]]:
     import numpy as np
 
     out: list[list[Any]] = []
-    for points in _by_step(reports):
+    for step, points in _by_step(reports):
         for method in ("model", "keywords"):
             metrics = [p.model if method == "model" else p.baseline for p in points]
             values = {name: np.array([getattr(m, name) for m in metrics]) for name in METRIC_FIELDS}
@@ -174,6 +176,7 @@ def summarise(reports: Sequence[EvaluationReport]) -> list[list[Any]]:
             ]
             out.append(
                 [
+                    step,
                     _mean_count(p.coded for p in points),
                     _mean_count(p.codings for p in points),
                     method,
@@ -191,9 +194,11 @@ def summarise(reports: Sequence[EvaluationReport]) -> list[list[Any]]:
 def reliability_table(reports: Sequence[EvaluationReport]) -> list[list[Any]]:
     """The model's reliability diagram at each step, in RELIABILITY_HEADER's columns: per band of scores
     (0.1 wide, from 0.1), how many held-out suggestions were scored in it, their mean score and the share
-    that the gold coder did code. Calibrated scores have the two close. Several splits are pooled."""
+    that the gold coder did code. Calibrated scores have the two close. Several splits are pooled (a
+    step some splits did not reach pools fewer: see the splits column). The model only: the keywords'
+    scores are each rule's smoothed precision so far, not calibrated."""
     out: list[list[Any]] = []
-    for points in _by_step(reports):
+    for step, points in _by_step(reports):
         pooled: dict[tuple[float, float], tuple[int, float, float]] = {}
         for point in points:
             for b in point.model.reliability:
@@ -206,7 +211,9 @@ def reliability_table(reports: Sequence[EvaluationReport]) -> list[list[Any]]:
         for (low, high), (count, score, right) in sorted(pooled.items()):
             out.append(
                 [
+                    step,
                     _mean_count(p.coded for p in points),
+                    len(points),
                     f"{low:.1f}-{high:.1f}",
                     count,
                     _figure(score / count),
@@ -303,15 +310,25 @@ def iter_evaluate(
         for name, units in every.items()
     }
     triples = [(c.transcript, c.span, c.code) for c in gold]
-    for split, (split_seed, held) in enumerate(_splits(names, n_hold, seed, splits)):
+    # Every split is checked before any is trained: a bad fifth split must not cost the first four's work.
+    prepared = []
+    for split_seed, held in _splits(names, n_hold, seed, splits):
         out = set(held)
         train_units = [u for read in reads if read.source.name not in out for u in spoken[read.source.name]]
         test_units = [u for read in reads if read.source.name in out for u in spoken[read.source.name]]
         train_labels = label_units(train_units, triples)
         test_labels = label_units(test_units, triples)
         _check_coded(
-            gold_coder, speakers, held, split_seed, test_units, test_labels, train_units, train_labels
+            gold_coder,
+            speakers,
+            held,
+            split_seed,
+            splits,
+            (test_units, test_labels),
+            (train_units, train_labels),
         )
+        prepared.append((split_seed, held, train_units, test_units, train_labels, test_labels))
+    for split, (split_seed, held, train_units, test_units, train_labels, test_labels) in enumerate(prepared):
         raw_train, raw_test = raw_features(train_units), raw_features(test_units)
         test_spans = _gold_spans(test_units, gold)
         points_at = sorted({s for s in steps if 0 < s < len(train_units)} | {len(train_units)})
@@ -368,25 +385,22 @@ def _check_coded(
     speakers: Sequence[str],
     held: Sequence[str],
     seed: int,
-    test_units: list[Unit],
-    test_labels: list[set[str]],
-    train_units: list[Unit],
-    train_labels: list[set[str]],
+    splits: int,
+    tested: tuple[list[Unit], list[set[str]]],
+    learned: tuple[list[Unit], list[set[str]]],
 ) -> None:
     """Refuse a split with nothing coded to test on or to learn from (kappa 1.0 would read as agreement)."""
     who = f" spoken by {', '.join(speakers)}" if speakers else ""
     shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
-    for name, units, labels in (
-        ("held out", test_units, test_labels),
-        ("learned from", train_units, train_labels),
-    ):
+    for name, (units, labels) in (("held out", tested), ("learned from", learned)):
         if not any(labels):
             found = (
                 f"coded none of the {len(units)} unit{'s' * (len(units) != 1)}" if units else "has no units"
             )
             raise InputError(
                 f"{gold_coder!r} {found}{who} in the transcripts {name} (held out: {shown}; seed {seed})",
-                "choose speakers the gold coder codes (--speaker), or other transcripts to hold out (--seed)",
+                "choose speakers the gold coder codes (--speaker), or other transcripts to hold out (--seed"
+                + (", or fewer --splits)" if splits > 1 else ")"),
             )
 
 

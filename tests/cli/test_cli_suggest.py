@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from qualcode.model import Span, Suggestion, SuggestionSource
 from qualcode.project import Project
 from qualcode.suggest.evaluate import RELIABILITY_HEADER, SUMMARY_HEADER
@@ -114,7 +116,17 @@ def test_evaluate_prints_a_learning_curve(qualcode: Any, project_path: Path) -> 
         ("2", "model", "2"),
         ("2", "keywords", "2"),
     ]
-    assert float(means[0]["kappa_sd"]) >= 0 and means[1]["train_s"] == ""
+    assert means[1]["train_s"] == "" and means[-1]["step"] == "all"
+    # The same two splits one by one: the summary is their mean and sample standard deviation.
+    kappas = []
+    for seed in ("1", "5"):
+        alone = qualcode(
+            "evaluate", project_path, "--gold-coder", "gold", "--steps", "2", "--holdout", "1", "--seed", seed,
+            "--format", "csv",
+        )  # fmt: skip
+        kappas.append(float(next(csv.DictReader(io.StringIO(alone.stdout)))["kappa"]))
+    assert float(means[0]["kappa"]) == pytest.approx(sum(kappas) / 2, abs=0.0011)
+    assert float(means[0]["kappa_sd"]) == pytest.approx(abs(kappas[0] - kappas[1]) / 2**0.5, abs=0.0011)
     assert "2 splits (seeds 1, 5); means over the splits" in splits.stderr
     three = qualcode("evaluate", project_path, "--gold-coder", "gold", "--holdout", "1", "--splits", "3")
     assert three.returncode == 1
@@ -129,8 +141,9 @@ def test_evaluate_prints_a_learning_curve(qualcode: Any, project_path: Path) -> 
     assert bands.returncode == 0, bands.stderr
     # the held-out suggestions the model scored 0.1 or more, by band: each as the curve's ECE was computed
     records = json.loads(bands.stdout)
-    assert records and set(records[0]) == set(RELIABILITY_HEADER)
-    assert {r["coded"] for r in records} <= {2, int(rows[2]["coded"])}
+    assert records, "the model scored nothing 0.1 or more"
+    assert list(records[0]) == list(RELIABILITY_HEADER)
+    assert {r["step"] for r in records} <= {"2", "all"} and {r["splits"] for r in records} == {1}
     assert all(0 <= r["right"] <= 1 and r["suggestions"] > 0 for r in records)
     assert [r["scores"] for r in records if r["coded"] == 2] == sorted(
         r["scores"] for r in records if r["coded"] == 2

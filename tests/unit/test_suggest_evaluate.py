@@ -13,6 +13,7 @@ from test_suggest_synthetic import build
 from qualcode.errors import InputError, NotFoundError
 from qualcode.model import Span
 from qualcode.project import Project
+from qualcode.suggest import evaluate
 from qualcode.suggest.engine import Scored
 from qualcode.suggest.evaluate import (
     SUMMARY_HEADER,
@@ -72,7 +73,7 @@ def test_several_splits_read_once_measure_each_as_its_own_seed_would(synthetic_p
     assert len(summary) == 6 and all(len(row) == len(SUMMARY_HEADER) for row in summary)
     kappa, splits, kappa_sd = (SUMMARY_HEADER.index(c) for c in ("kappa", "splits", "kappa_sd"))
     last = [r.points[-1].model.kappa for r in reports]
-    assert summary[4][2] == "model" and summary[4][splits] == 3
+    assert summary[4][:4:3] == ["all", "model"] and summary[4][splits] == 3
     assert summary[4][kappa] == round(float(np.mean(last)), 3)
     assert summary[4][kappa_sd] == round(float(np.std(last, ddof=1)), 3)
 
@@ -91,20 +92,26 @@ def _report(seed: int, points: list[tuple[int, float]]) -> EvaluationReport:
 def test_the_summary_averages_each_step_over_the_splits_that_reached_it() -> None:
     # Split 0 has 150 units to learn from, split 1 only 80: its curve has no step 100.
     rows = summarise([_report(0, [(50, 0.4), (100, 0.5), (150, 0.7)]), _report(1, [(50, 0.6), (80, 0.9)])])
-    by = {(row[0], row[2]): dict(zip(SUMMARY_HEADER, row, strict=True)) for row in rows}
-    assert [(row[0], row[2]) for row in rows] == [
-        (50, "model"), (50, "keywords"), (100, "model"), (100, "keywords"), (115, "model"), (115, "keywords"),
+    by = {(row[0], row[3]): dict(zip(SUMMARY_HEADER, row, strict=True)) for row in rows}
+    assert [(row[0], row[1], row[3]) for row in rows] == [
+        ("50", 50, "model"), ("50", 50, "keywords"), ("100", 100, "model"), ("100", 100, "keywords"),
+        ("all", 115, "model"), ("all", 115, "keywords"),
     ]  # fmt: skip
-    assert by[50, "model"]["kappa"] == 0.5 and by[50, "model"]["kappa_sd"] == round(0.2 / 2**0.5, 3)
-    assert by[50, "keywords"]["span_F1"] == 0.25 and by[50, "keywords"]["train_s"] is None
-    assert by[50, "model"]["train_s"] == 1.5 and by[50, "model"]["splits"] == 2
-    assert by[100, "model"]["splits"] == 1 and by[100, "model"]["kappa_sd"] is None
-    # The last points (all there was to learn from: 150 and 80 units) are one step, "all".
-    assert by[115, "model"]["kappa"] == 0.8 and by[115, "model"]["codings"] == 58
+    assert by["50", "model"]["kappa"] == 0.5 and by["50", "model"]["kappa_sd"] == round(0.2 / 2**0.5, 3)
+    assert by["50", "keywords"]["span_F1"] == 0.25 and by["50", "keywords"]["train_s"] is None
+    assert by["50", "model"]["train_s"] == 1.5 and by["50", "model"]["splits"] == 2
+    assert by["100", "model"]["splits"] == 1 and by["100", "model"]["kappa_sd"] is None
+    # The last points (all there was to learn from: 150 and 80 units) are one step, "all", whose coded is
+    # their mean; a step one split passed beyond the other's total stays before it, and says so.
+    assert by["all", "model"]["kappa"] == 0.8 and by["all", "model"]["codings"] == 58
+    later = summarise([_report(0, [(50, 0.4), (140, 0.5), (150, 0.7)]), _report(1, [(50, 0.6), (120, 0.9)])])
+    assert [(row[0], row[1], row[SUMMARY_HEADER.index("splits")]) for row in later[::2]] == [
+        ("50", 50, 2), ("140", 140, 1), ("all", 135, 2),
+    ]  # fmt: skip
     # A kappa a hair under zero is reported as 0.0, not as "-0.0".
     (row, _keywords) = summarise([_report(0, [(50, -0.0001)])])
     assert str(row[SUMMARY_HEADER.index("kappa")]) == "0.0"
-    assert str(_report(0, [(50, -0.0001)]).rows()[0][SUMMARY_HEADER.index("kappa")]) == "0.0"
+    assert str(_report(0, [(50, -0.0001)]).rows()[0][EvaluationReport.HEADER.index("kappa")]) == "0.0"
 
 
 def _with_bins(report: EvaluationReport, *bins: Bin) -> EvaluationReport:
@@ -118,13 +125,34 @@ def test_the_reliability_table_pools_each_band_over_the_splits() -> None:
     one = _with_bins(_report(0, [(100, 0.5)]), Bin(0.3, 0.4, 4, 0.3, 0.25), Bin(0.8, 0.9, 10, 0.8, 0.8))
     two = _with_bins(_report(1, [(120, 0.5)]), Bin(0.8, 0.9, 30, 0.84, 0.9))
     assert reliability_table([one, two]) == [
-        [110, "0.3-0.4", 4, 0.3, 0.25],
-        [110, "0.8-0.9", 40, 0.83, 0.875],  # (10 x 0.8 + 30 x 0.84) / 40 and (8 + 27) / 40
+        ["all", 110, 2, "0.3-0.4", 4, 0.3, 0.25],
+        ["all", 110, 2, "0.8-0.9", 40, 0.83, 0.875],  # (10 x 0.8 + 30 x 0.84) / 40 and (8 + 27) / 40
     ]
-    assert [row[1:] for row in reliability_table([one])] == [
-        ["0.3-0.4", 4, 0.3, 0.25],
-        ["0.8-0.9", 10, 0.8, 0.8],
+    assert reliability_table([one]) == [
+        ["all", 100, 1, "0.3-0.4", 4, 0.3, 0.25],
+        ["all", 100, 1, "0.8-0.9", 10, 0.8, 0.8],
     ]
+
+
+def test_every_split_is_checked_before_any_is_trained(
+    synthetic_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[int] = []
+    trained: list[int] = []
+
+    def check(*args: object) -> None:
+        checked.append(1)
+        if len(checked) == 3:
+            raise InputError("the third split has nothing coded", "")
+
+    real_train = evaluate.train_model
+    monkeypatch.setattr(evaluate, "_check_coded", check)
+    monkeypatch.setattr(evaluate, "train_model", lambda *a, **k: trained.append(1) or real_train(*a, **k))
+    with Project.open(synthetic_path) as project, pytest.raises(InputError, match="third split"):
+        project.evaluate_suggestions_on_splits("gold", steps=(10,), holdout=2, splits=3)
+    assert len(checked) == 3 and not trained
+    with Project.open(synthetic_path) as project, pytest.raises(ValueError, match="on_splits"):
+        project.evaluate_suggestions("gold", splits=2)
 
 
 def test_active_order_and_speaker_filter(synthetic_path: Path) -> None:
