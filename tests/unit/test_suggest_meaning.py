@@ -7,8 +7,10 @@ import pytest
 
 from qualcode.model import Codebook, Segment, Span, Turn
 from qualcode.suggest import meaning
+from qualcode.suggest.engine import Knowledge, train_model
 from qualcode.suggest.features import fit_featurizer, raw_features
-from qualcode.suggest.nlp import suggestion_reader
+from qualcode.suggest.learn import Calibration
+from qualcode.suggest.nlp import Reader, suggestion_reader
 from qualcode.suggest.rules import CodebookRules
 from qualcode.suggest.units import SourceText, Unit, read_transcripts, units_of
 
@@ -23,8 +25,8 @@ LINES = (
 )
 
 
-def _units() -> tuple[list[Unit], object]:
-    """One unit per turn, read by blank English as the engine reads them."""
+def _units(reader: Reader | None = None) -> tuple[list[Unit], object]:
+    """One unit per turn, read by blank English (or ``reader``) as the engine reads them."""
     text = "\n".join(LINES)
     turns, segments, start = [], [], 0
     for index, line in enumerate(LINES):
@@ -32,7 +34,7 @@ def _units() -> tuple[list[Unit], object]:
         turns.append(Turn(index, line.split(":")[0], Span(body, start + len(line))))
         segments.append(Segment(index, index, Span(body, start + len(line))))
         start += len(line) + 1
-    reader = suggestion_reader(None)
+    reader = reader or suggestion_reader(None)
     rules = CodebookRules(Codebook(()), reader.nlp)
     [read] = read_transcripts(
         [SourceText("s1", text, tuple(turns), tuple(segments))],
@@ -98,3 +100,26 @@ def test_without_the_package_the_model_learns_without_meanings(monkeypatch: pyte
     featurizer = fit_featurizer(raw_features(units), raw_features([]), [], ["Reflection"], vocab=vocab)
     assert featurizer.vocab is None
     assert featurizer.layout["meaning"][0] == featurizer.layout["meaning"][1]
+
+
+def test_only_a_positive_cosine_is_named_as_saying_again_what_was_said_before() -> None:
+    knowledge = Knowledge.build(Codebook(()), suggestion_reader(None), ["reflection", "question", "input"])
+    units, _vocab = _units(knowledge.reader)
+    # Seven copies of the three therapist turns, one code each: 21 units, an exclusive scheme, so the
+    # model has the meaning block (the client's turns are uncoded). Calibration is not what is tested.
+    labels: list[set[str]] = [{"reflection"}, set(), {"question"}, set(), {"input"}]  # units 1 to 5
+    raw = raw_features(units[1:] * 7)
+    model = train_model(knowledge, raw, labels * 7, calibration=Calibration())
+    assert model.exclusive and model.featurizer.vocab is not None
+    layout = model.featurizer.layout
+    echo = layout["meaning"][1] - 1
+    # The reflection: its cosine with the client's turn before it is above 0.
+    scored = model.score(raw_features(units[1:2]))
+    at = int(np.flatnonzero(scored.matrix.indices == echo)[0])
+    column = model._model_columns["reflection"]
+    model.classifiers.coef[echo, column] = 100.0  # the echo outweighs every other feature
+    assert "says again what was said before" in model._cues(scored, 0, "reflection", {}, layout)
+    # A negative cosine times a negative weight pushes the code up as much, but it is no echo.
+    scored.matrix.data[at] = -abs(scored.matrix.data[at])
+    model.classifiers.coef[echo, column] = -100.0
+    assert "says again what was said before" not in model._cues(scored, 0, "reflection", {}, layout)
