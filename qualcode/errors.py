@@ -29,6 +29,10 @@ class InputError(QualcodeError):
     """A file given to qualcode cannot be read as what it claims to be."""
 
 
+class OutputError(QualcodeError):
+    """A command's result cannot be written where it was asked to go (standard output closed or full)."""
+
+
 class SpanError(QualcodeError):
     """A span is outside its transcript or empty."""
 

@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from qualcode.cli.common import Group, OutputFile, cli, coder_option, emit, opened, project_argument
+from qualcode.cli.common import (
+    Group,
+    OutputFile,
+    cli,
+    coder_option,
+    counted,
+    emit,
+    opened,
+    project_argument,
+    write_out,
+)
 
 if TYPE_CHECKING:
     from qualcode.report import AnalysisOptions
@@ -316,13 +326,13 @@ def export(
             content, notes = render_export(proj, what, fmt, options)
             assert isinstance(content, str)
             _notes(notes)
-            click.echo(content, nl=False)
+            write_out(content)
             return
         written = export_file(proj, what, output, fmt, options)
     _notes(written.notes)
     # Documents (docx, html, md) hold quotes as passages rather than table rows: count only what is rows.
-    counted = f"{written.rows} rows to " if written.rows else ""
-    click.echo(f"wrote {counted}{written.path} ({written.format})", err=True)
+    rows = f"{counted(written.rows, 'row')} to " if written.rows else ""
+    click.echo(f"wrote {rows}{written.path} ({written.format})", err=True)
 
 
 @cli.command()

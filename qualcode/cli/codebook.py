@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli.common import Group, OutputFile, cli, coder_option, opened, project_argument
+from qualcode.cli.common import Group, OutputFile, cli, coder_option, opened, project_argument, write_out
 
 # -- codebook -------------------------------------------------------------------------------------
 
@@ -46,7 +46,7 @@ def codebook_export(project: Path, output: Path | None) -> None:
     with opened(project) as proj:
         text = proj.export_codebook(output)
         if output is None:
-            click.echo(text, nl=False)
+            write_out(text)
         else:
             click.echo(f"wrote {output}")
 

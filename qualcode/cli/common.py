@@ -77,22 +77,39 @@ class OutputFile(click.Path):
                 "is empty; give a file name (or leave the option out to write to the screen)", param, ctx
             )
         path = Path(str(value))
-        if not path.name:  # "." or "/": click's own check names them "directory" only if they exist
+        # "." or "/", or "new/" (a Path drops the slash): click's own check names them "directory" only if
+        # they exist, and "new/" would become a file called "new".
+        if not path.name or str(value).endswith(("/", os.sep)):
             self.fail(f"{value!r} is a folder; give a file name", param, ctx)
-        return super().convert(value, param, ctx)
+        converted = super().convert(value, param, ctx)
+        check_output(Path(os.fsdecode(converted)))  # before any work, not after a long run
+        return converted
 
 
 def check_output(output: Path | None) -> None:
-    """Refuse a bad output file before any work: a missing folder, or a database (the project itself)."""
+    """Refuse a bad output file before any work: a folder that is missing or cannot be written, or a
+    database (the project itself, or its -wal file). Raises InputError."""
     if output is None:
         return
+    import tempfile
+
     from qualcode.errors import InputError
     from qualcode.formats.exports import refuse_to_replace_a_database
 
-    folder = output.parent
-    if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise InputError(f"{output}: cannot be written (no such folder, or not writable)", "check the path")
-    refuse_to_replace_a_database(output)
+    target = output.resolve() if output.is_symlink() else output
+    if target.exists() and not target.is_file():  # a device or a pipe: written to, not replaced
+        if not os.access(target, os.W_OK):
+            raise InputError(f"{output}: cannot be written (permission denied)", "choose another output file")
+        return
+    refuse_to_replace_a_database(target)
+    try:  # asked of the file system itself: os.access says yes to root even on a read-only one
+        handle, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".probe", dir=target.parent)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise InputError(
+            f"{output}: cannot be written ({exc.strerror})", "check that the folder exists and is writable"
+        ) from exc
 
 
 class ProjectFile(click.Path):
@@ -169,12 +186,36 @@ def emit(header: list[str], rows: list[list[Any]], fmt: str, output: Path | None
     else:
         text = _table(header, rows)
     if output is None:
-        click.echo(text, nl=False)
+        write_out(text)
     else:
         from qualcode.project import write_text_atomically
 
         write_text_atomically(output, text)
-        click.echo(f"wrote {len(rows)} rows to {output}", err=True)
+        click.echo(f"wrote {counted(len(rows), 'row')} to {output}", err=True)
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 row``, ``2 rows``."""
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def write_out(text: str) -> None:
+    """Write a command's result to standard output: a closed or full one is an error, not silence or a
+    traceback (a closed pipe, as from ``| head``, is click's to handle: it ends quietly)."""
+    from qualcode.errors import OutputError
+
+    if sys.stdout is None:  # started with standard output closed (``>&-``): click would print nothing
+        raise OutputError("standard output is closed", "write to a file with -o FILE")
+    try:
+        click.echo(text, nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write to standard output ({exc.strerror})",
+            "free some space, or write to a file with -o FILE",
+        ) from exc
 
 
 def _table(header: list[str], rows: list[list[Any]], max_width: int = 60) -> str:

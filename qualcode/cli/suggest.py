@@ -16,8 +16,8 @@ from qualcode.cli.common import (
     OutputFile,
     Score,
     _default_coder,
-    check_output,
     cli,
+    counted,
     emit,
     opened,
     output_format,
@@ -96,7 +96,6 @@ def suggest(
     Each row has a calibrated score, its source (rule, example or model) and the reason. Suggestions
     are never stored: accept them in the workbench, or code them with `qualcode code`.
     """
-    check_output(output)
     if uncertain is not None:
         given = click.get_current_context().get_parameter_source
         options = {"codes": "--code", "min_score": "--min-score", "per_segment": "--per-segment"}
@@ -252,7 +251,6 @@ def evaluate(
             "give a number of transcripts (1, 2, ...) or a fraction above 0 and below 1",
             param_hint="--holdout",
         )
-    check_output(output)
     with opened(project) as proj:
         reports: list[EvaluationReport] = []
         # disable=None: a bar on a terminal, nothing when stderr is a file or a pipe.
@@ -278,7 +276,7 @@ def evaluate(
         said = (
             f"gold coder {first.gold_coder!r}; unit: {first.granularity}; order: {first.order}; "
             f"{_count_range(r.train_units for r in reports)} units to learn from, "
-            f"{_count_range(r.test_units for r in reports)} held-out units in {len(first.held_out)} transcripts"
+            f"{_count_range(r.test_units for r in reports)} held-out units in {counted(len(first.held_out), 'transcript')}"
         )
         if len(reports) == 1:
             said += f" (seed {first.seed}): {', '.join(first.held_out[:8])}" + (

@@ -21,6 +21,7 @@ from qualcode.errors import InputError
 from qualcode.formats import export_csv, export_docx, export_html, export_json, export_markdown, export_xlsx
 
 SQLITE_HEADER_BYTES = 100  # an SQLite database file is at least its 100-byte header
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")  # beside a database; its latest changes may be in them
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -171,12 +172,23 @@ def refuse_to_replace_a_database(path: Path) -> None:
     Raises:
         InputError: if ``path`` is an SQLite database.
     """
-    if not path.is_file() or path.stat().st_size < SQLITE_HEADER_BYTES or not _may_be_a_database(path):
-        return
-    raise InputError(
-        f"{path}: is a database (a qualcode project?); writing the output there would replace it",
-        "choose another output file",
-    )
+    for suffix in SQLITE_SIDE_FILES:
+        main = path.with_name(path.name[: -len(suffix)]) if path.name.endswith(suffix) else None
+        if main is not None and main.name and _is_a_database(main):
+            raise InputError(
+                f"{path}: is SQLite's {suffix[1:]} file of the database {main.name} (a qualcode project?); "
+                "writing the output there could lose the project's latest changes",
+                "choose another output file",
+            )
+    if _is_a_database(path):
+        raise InputError(
+            f"{path}: is a database (a qualcode project?); writing the output there would replace it",
+            "choose another output file",
+        )
+
+
+def _is_a_database(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size >= SQLITE_HEADER_BYTES and _may_be_a_database(path)
 
 
 def _may_be_a_database(path: Path) -> bool:
@@ -201,6 +213,11 @@ def write_atomically(path: Path, data: bytes) -> None:
     Raises:
         InputError: if the folder is missing or not writable, or ``path`` is a database (a project).
     """
+    if path.is_symlink():  # write to the file the link names, as the shell's ">" does, keeping the link
+        path = path.resolve()
+    if path.exists() and not path.is_file() and not path.is_dir():
+        _write_through(path, data)  # a device or a pipe (/dev/null, a FIFO): renaming would replace it
+        return
     refuse_to_replace_a_database(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
@@ -219,6 +236,14 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise InputError(
             f"{path}: cannot be written ({exc.strerror})", "check that the folder exists and is writable"
         ) from exc
+
+
+def _write_through(path: Path, data: bytes) -> None:
+    try:
+        with path.open("wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be written ({exc.strerror})", "choose another output file") from exc
 
 
 # -- helpers the format modules share ---------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -179,11 +181,85 @@ def test_an_empty_or_folder_output_is_refused_before_any_work(qualcode: Any, pro
     ]
     before = project_path.read_bytes()
     for command in commands:
-        for value, said in (("", "is empty; give a file name"), (".", "'.' is a folder; give a file name")):
+        for value, said in (
+            ("", "is empty; give a file name"),
+            (".", "'.' is a folder; give a file name"),
+            ("new/", "'new/' is a folder; give a file name"),  # was written as a file named "new"
+        ):
             result = qualcode(*command, "-o", value)
             assert result.returncode == 2 and "Traceback" not in result.stderr, (command, result.stderr)
             assert f"Invalid value for '-o' / '--output': {said}" in result.stderr, (command, result.stderr)
     assert project_path.read_bytes() == before
+
+
+def test_output_through_a_link_writes_the_file_it_names(qualcode: Any, project_path: Path) -> None:
+    folder = project_path.parent
+    (folder / "target.csv").write_text("old\n", encoding="utf-8")
+    (folder / "link.csv").symlink_to("target.csv")
+    result = qualcode("codings", project_path, "-o", "link.csv")
+    assert result.returncode == 0, result.stderr
+    assert (folder / "link.csv").is_symlink()  # was replaced by a regular file, the target left as it was
+    assert (folder / "target.csv").read_text(encoding="utf-8").startswith("id,transcript,start")
+
+
+def test_output_into_a_pipe_is_written_to_it_not_replaced(qualcode: Any, project_path: Path) -> None:
+    import threading
+
+    pipe = project_path.parent / "pipe"
+    os.mkfifo(pipe)
+    read: list[str] = []
+    reader = threading.Thread(target=lambda: read.append(pipe.read_text(encoding="utf-8")))
+    reader.start()
+    result = qualcode("codings", project_path, "-o", pipe, "--format", "csv")
+    reader.join(timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(pipe.stat().st_mode)  # renaming a file over it made it a regular file
+    assert read == ["id,transcript,start,end,code,coder,origin,created_at,text\n"]
+
+
+def test_output_onto_the_projects_wal_file_is_refused(qualcode: Any, project_path: Path) -> None:
+    with Project.open(project_path) as project:
+        project.code("alpha", "Hope", coder="ana", start=63, end=87)
+        wal = project_path.with_name(project_path.name + "-wal")
+        assert_user_error(
+            qualcode("codings", project_path, "-o", wal.name),
+            f"{wal.name}: is SQLite's wal file of the database {project_path.name} (a qualcode project?)",
+        )
+    with Project.open(project_path) as project:
+        assert [(c.transcript, c.code) for c in project.codings()] == [("alpha", "Hope")]
+
+
+def test_a_full_or_closed_standard_output_is_an_error_not_a_traceback_or_silence(
+    qualcode: Any, project_path: Path
+) -> None:
+    with Path("/dev/full").open("w") as full:
+        result = subprocess.run(
+            qualcode.command("codings", project_path),
+            cwd=qualcode.cwd,
+            env=qualcode.env,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert (result.returncode, result.stderr) == (
+        1,
+        "qualcode: error: cannot write to standard output (No space left on device); "
+        "free some space, or write to a file with -o FILE\n",
+    )
+    closed = subprocess.run(
+        [*qualcode.command("codings", project_path)],
+        cwd=qualcode.cwd,
+        env=qualcode.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: os.close(1),  # the shell's ">&-"
+    )
+    assert (closed.returncode, closed.stderr) == (
+        1,
+        "qualcode: error: standard output is closed; write to a file with -o FILE\n",
+    )
 
 
 def test_codebook_validate_lists_every_problem_with_file_and_line(qualcode: Any, tmp_path: Path) -> None:
