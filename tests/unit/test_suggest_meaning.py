@@ -25,8 +25,9 @@ LINES = (
 )
 
 
-def _units(reader: Reader | None = None) -> tuple[list[Unit], object]:
-    """One unit per turn, read by blank English (or ``reader``) as the engine reads them."""
+def _units(reader: Reader | None = None, codebook: Codebook | None = None) -> tuple[list[Unit], object]:
+    """One unit per turn, read by blank English (or ``reader``) as the engine reads them, with the rules
+    of ``codebook`` (none by default)."""
     text = "\n".join(LINES)
     turns, segments, start = [], [], 0
     for index, line in enumerate(LINES):
@@ -35,7 +36,7 @@ def _units(reader: Reader | None = None) -> tuple[list[Unit], object]:
         segments.append(Segment(index, index, Span(body, start + len(line))))
         start += len(line) + 1
     reader = reader or suggestion_reader(None)
-    rules = CodebookRules(Codebook(()), reader.nlp)
+    rules = CodebookRules(codebook or Codebook(()), reader.nlp)
     [read] = read_transcripts(
         [SourceText("s1", text, tuple(turns), tuple(segments))],
         reader.nlp,
