@@ -303,6 +303,33 @@ async def test_accept_all_in_every_transcript(project_path: Path) -> None:
         assert project.events(1)[0].action == "suggestion.accept"
 
 
+async def test_accept_all_opens_where_none_are_left_so_every_transcript_can_be_reached(
+    project_path: Path,
+) -> None:
+    # It said "No suggestions in this transcript yet" and opened nothing, so a coder who had answered
+    # every suggestion here could not reach the other transcripts' through it.
+    app = QualcodeApp(project_path, "ana", transcript="beta")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        assert screen.suggestions_shown and screen.suggested == []
+        await pilot.press("ctrl+a", "backspace", "backspace", "backspace", *"0.5")
+        dialog = app.screen
+        assert isinstance(dialog, AcceptAllDialog) and dialog.chosen == []
+        await pilot.press("tab", "enter", "down", "enter")  # the scope: every transcript
+        await _until(pilot, lambda: not dialog.loading)
+        assert [(s.transcript, s.span, s.code) for s in dialog.chosen] == [
+            ("alpha", FIRST, "Othered"),
+            ("alpha", SECOND, "Othered"),
+        ]
+        await pilot.click("#accept")
+        await settle(pilot)
+    with Project.open(project_path) as project:
+        assert [(c.transcript, c.span, c.origin) for c in project.codings()] == [
+            ("alpha", FIRST, Origin.SUGGESTION),
+            ("alpha", SECOND, Origin.SUGGESTION),
+        ]
+
+
 async def test_an_invalid_score_accepts_nothing(project_path: Path) -> None:
     app = QualcodeApp(project_path, "ana", transcript="alpha")
     async with app.run_test(size=SIZE) as pilot:

@@ -79,6 +79,9 @@ class CodingScreen(Screen[None]):
         self.coder_shown = ""
         # Suggestions for this transcript, from the latest model; worked out in a thread worker.
         self.suggested: list[Suggestion] = []
+        self.suggestions_shown = (
+            False  # whether this transcript's suggestions have arrived (none is an answer)
+        )
         self.weak: list[Suggestion] = []  # best guesses below MIN_SCORE where nothing scores more
         self.suggestion_status = "Suggestions: loading spaCy…"
         self.suggestion_index = 0  # which suggestion on the selection y and N act on
@@ -397,6 +400,7 @@ class CodingScreen(Screen[None]):
                 self.selection = Selection("", [])
             self.transcript_name = transcript
             self.suggested, self.weak, self.uncertain = [], [], None
+            self.suggestions_shown = False
             self.load()
         self.selection.go_to_offset(offset)
         self.refresh_marks()
@@ -495,6 +499,7 @@ class CodingScreen(Screen[None]):
         if batch.transcript != self.transcript_name or batch.coder != self.qapp.coder or not self.is_attached:
             return
         self.suggested, self.weak = list(batch.suggestions), list(batch.weak)
+        self.suggestions_shown = True
         if not batch.learned:
             self.suggestion_status = "From the codebook's keywords and examples; learning from your codings…"
         elif batch.modelled:
@@ -638,9 +643,12 @@ class CodingScreen(Screen[None]):
         self.notify(shown if self.inline else "Suggestions are no longer shown in the text", timeout=2)
 
     def action_accept_all(self) -> None:
-        if not self.suggested:
-            self.notify("No suggestions in this transcript yet", severity="warning", timeout=2)
+        if not self.suggestions_shown:
+            self.notify(
+                "This transcript's suggestions are still being worked out", severity="warning", timeout=2
+            )
             return
+        # With none left here the dialog still opens: its scope reaches every transcript.
         highlighted = self._suggestions_here()
         first = highlighted[min(self.suggestion_index, len(highlighted) - 1)].code if highlighted else None
 
