@@ -951,7 +951,8 @@ class Project:
         self, coder: str, *, transcripts: Sequence[str] | None = None, **options: Any
     ) -> list[Suggestion]:
         """Suggestions for several transcripts (all when None); options as for :meth:`suggestions`."""
-        names = list(transcripts) if transcripts else self.repo.transcript_names()
+        # A name given twice is listed once (`--transcript P03 --transcript P03` printed every row twice).
+        names = list(dict.fromkeys(transcripts)) if transcripts else self.repo.transcript_names()
         if transcripts:
             self._known_transcripts(names)
         self._known_codes(options.get("codes"))  # checked once, not once per transcript

@@ -28,6 +28,18 @@ def test_suggest_csv_has_the_documented_columns(qualcode: Any, project_path: Pat
     assert outsider[0]["source"] in ("rule", "example")
     assert outsider[0]["reason"].startswith("matched 'outsider'")
     assert 0.3 <= float(outsider[0]["score"]) <= 1
+    # A transcript named twice is listed once.
+    twice = qualcode(
+        "suggest", project_path, "--format", "csv", "--min-score", "0.3", "--transcript", "alpha",
+        "--transcript", "alpha",
+    )  # fmt: skip
+    assert (
+        twice.stdout
+        == qualcode(
+            "suggest", project_path, "--format", "csv", "--min-score", "0.3", "--transcript", "alpha"
+        ).stdout
+    )
+    assert twice.stdout.count("alpha,63,87,") == 1
 
 
 def test_suggest_filters_and_remembers_rejections(qualcode: Any, project_path: Path) -> None:
@@ -61,7 +73,7 @@ def test_suggest_uncertain_lists_segments_to_code_next_and_errors_are_one_line(
     # JSON keeps the best guesses as records; CSV joins them into one cell.
     assert found[0]["best_guesses"] == [{"code": "Othered", "score": 0.6}]
     as_csv = qualcode("suggest", project_path, "--uncertain", "2", "--transcript", "alpha", "--format", "csv")
-    assert [r["best_guesses"] for r in csv.DictReader(io.StringIO(as_csv.stdout))] == ["Othered 0.60"] * 2
+    assert [r["best_guesses"] for r in csv.DictReader(io.StringIO(as_csv.stdout))] == ["Othered 0.6"] * 2
     # Into a .json file without --format: JSON, with the records too (not the joined cell)
     into = project_path.parent / "next.json"
     assert (
