@@ -67,11 +67,45 @@ def log(project: Path, limit: int) -> None:
     """Show the latest changes: who did what, when."""
     with opened(project) as proj:
         for ev in proj.events(limit):
-            summary = {k: v for k, v in ev.payload.items() if not isinstance(v, list | dict)}
             click.echo(
                 f"{ev.id:6} {ev.at.isoformat(timespec='seconds')} {ev.coder or '-':12} {ev.action:18} "
-                + " ".join(f"{k}={v}" for k, v in summary.items())
+                + " ".join(log_fields(ev.payload))
             )
+
+
+LISTED = 5  # items of a list shown in a log line before "+N more"
+
+
+def log_fields(payload: dict[str, Any]) -> list[str]:
+    """What a log line says about a change: its fields, the codings it made or removed named by place and
+    code (never by their text), lists shortened. The stored rows (kept for undo) are left out."""
+    fields: list[str] = []
+    for key, value in payload.items():
+        if isinstance(value, dict):
+            continue
+        if not isinstance(value, list):
+            fields.append(f"{key}={value}")
+        elif value and all(isinstance(v, dict) and {"transcript", "code"} <= v.keys() for v in value):
+            fields.extend(_codings(key, value))
+        elif value:
+            shown = ",".join(str(v) for v in value[:LISTED])
+            more = f" (+{len(value) - LISTED} more)" if len(value) > LISTED else ""
+            fields.append(f"{key}={shown}{more}")
+    return fields
+
+
+def _codings(key: str, codings: list[dict[str, Any]]) -> list[str]:
+    if len(codings) == 1:
+        [c] = codings
+        return [
+            f"transcript={c['transcript']}",
+            f"start={c.get('start')}",
+            f"end={c.get('end')}",
+            f"code={c['code']}",
+        ]
+    transcripts = list(dict.fromkeys(str(c["transcript"]) for c in codings))
+    codes = list(dict.fromkeys(str(c["code"]) for c in codings))
+    return [f"{key}={len(codings)}", f"transcripts={','.join(transcripts)}", f"codes={','.join(codes)}"]
 
 
 @cli.command()

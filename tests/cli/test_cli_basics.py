@@ -13,6 +13,7 @@ import click
 import pytest
 
 from qualcode.cli import cli
+from qualcode.model import Span, Suggestion, SuggestionSource
 from qualcode.project import Project
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -260,6 +261,34 @@ def test_a_full_or_closed_standard_output_is_an_error_not_a_traceback_or_silence
         1,
         "qualcode: error: standard output is closed; write to a file with -o FILE\n",
     )
+
+
+def test_the_log_names_what_each_change_coded_by_place_and_code(qualcode: Any, project_path: Path) -> None:
+    # Codings sit in a list in the event's payload, which the log left out: "coding.add" said nothing.
+    with Project.open(project_path) as project:
+        project.code("alpha", "Hope", coder="ana", start=63, end=87)
+        project.accept_suggestions(
+            [
+                Suggestion(
+                    "alpha", Span(126, 156), "Othered", 0.6, SuggestionSource.RULE, "matched 'outsider'"
+                ),
+                Suggestion("beta", Span(55, 96), "Othered", 0.5, SuggestionSource.EXAMPLE, "like ..."),
+            ],
+            "ana",
+        )
+    result = qualcode("log", project_path)
+    assert result.returncode == 0, result.stderr
+    lines = [line.split(None, 4)[3:] for line in result.stdout.splitlines()]
+    assert lines[0] == ["codebook.import", "source=tiny.yaml added=Team,Othered,Role clarity,Hope"]
+    assert lines[-2:] == [
+        ["coding.add", "transcript=alpha start=63 end=87 code=Hope"],
+        [
+            "suggestion.accept",
+            "codings=2 transcripts=alpha,beta codes=Othered scores=0.6,0.5 sources=rule,example "
+            "reason=2 suggestions",
+        ],
+    ]
+    assert "I felt like an outsider" not in result.stdout  # the log names places, never the words
 
 
 def test_codebook_validate_lists_every_problem_with_file_and_line(qualcode: Any, tmp_path: Path) -> None:
