@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli.common import CODER_ENV, OutputFile, cli, emit, opened, project_argument
+from qualcode.cli.common import CODER_ENV, OutputFile, cli, coder_name, emit, opened, project_argument
 
 # -- coding ---------------------------------------------------------------------------------------
 
@@ -15,7 +15,9 @@ from qualcode.cli.common import CODER_ENV, OutputFile, cli, emit, opened, projec
 @project_argument
 @click.option("--transcript", required=True)
 @click.option("--code", "code_name", required=True)
-@click.option("--coder", required=True, envvar=CODER_ENV, help=f"Who codes (or ${CODER_ENV}).")
+@click.option(
+    "--coder", callback=coder_name, required=True, envvar=CODER_ENV, help=f"Who codes (or ${CODER_ENV})."
+)
 @click.option("--quote", help="Words of the transcript to code.")
 @click.option("--occurrence", type=int, help="Which match of --quote, when it appears more than once.")
 @click.option("--start", type=int, help="First character of the span.")
@@ -109,7 +111,7 @@ def codings(
 @cli.command("import-codings")
 @project_argument
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--coder", help="Coder for rows without a coder column.")
+@click.option("--coder", callback=coder_name, help="Coder for rows without a coder column.")
 def import_codings(project: Path, csv_file: Path, coder: str | None) -> None:
     """Import codings from CSV (transcript, start/end or quote[+occurrence], code, coder): all or nothing."""
     with opened(project) as proj:

@@ -125,8 +125,18 @@ class ProjectFile(click.Path):
 
 
 project_argument = click.argument("project", type=ProjectFile())
+
+
+def coder_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A --coder callback: a blank name (``--coder "$WHO"`` with WHO unset) is refused, not stored."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty; say who is coding, e.g. --coder ana")
+    return value
+
+
 coder_option = click.option(
     "--coder",
+    callback=coder_name,
     default=_default_coder,
     show_default=f"${CODER_ENV} or your user name",
     help="Who is doing this (recorded in the project's log).",

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from qualcode.cli.common import Group, cli, coder_option, emit, opened, project_argument
+from qualcode.cli.common import Group, cli, coder_name, coder_option, emit, opened, project_argument
 from qualcode.cli.notes import print_stats
 from qualcode.formats import TRANSCRIPT_FORMATS
 
@@ -159,7 +159,9 @@ def transcripts_rename(project: Path, old: str, new: str, coder: str) -> None:
 )
 @click.option("--fresh", is_flag=True, help="Rebuild the demo project even if it exists.")
 @click.option("--no-open", is_flag=True, help="Only build and describe it; do not open the workbench.")
-@click.option("--coder", default="demo", show_default=True, help="Who codes in the workbench.")
+@click.option(
+    "--coder", callback=coder_name, default="demo", show_default=True, help="Who codes in the workbench."
+)
 def demo(path: Path, fresh: bool, no_open: bool, coder: str) -> None:
     """Build the demo project (six fictional interviews, the peer-roles codebook) and open the workbench.
 

@@ -17,6 +17,7 @@ from qualcode.cli.common import (
     Score,
     _default_coder,
     cli,
+    coder_name,
     counted,
     emit,
     opened,
@@ -53,6 +54,7 @@ def _steps(value: str) -> tuple[int, ...]:
 @click.option("--code", "codes", multiple=True, help="Only these codes (repeat).")
 @click.option(
     "--coder",
+    callback=coder_name,
     default=_default_coder,
     envvar=CODER_ENV,
     show_default=f"${CODER_ENV} or your user name",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli.common import CODER_ENV, cli, project_argument
+from qualcode.cli.common import CODER_ENV, cli, coder_name, project_argument
 from qualcode.cli.common import _default_coder as default_coder
 
 
@@ -35,6 +35,7 @@ def run_workbench(project: Path, coder: str, transcript: str | None = None) -> N
 @project_argument
 @click.option(
     "--coder",
+    callback=coder_name,
     default=default_coder,
     envvar=CODER_ENV,
     show_default=f"${CODER_ENV} or your user name",
@@ -49,7 +50,11 @@ def open_(project: Path, coder: str, transcript: str | None) -> None:
 @cli.command()
 @project_argument
 @click.option(
-    "--coder", default=default_coder, envvar=CODER_ENV, show_default=f"${CODER_ENV} or your user name"
+    "--coder",
+    callback=coder_name,
+    default=default_coder,
+    envvar=CODER_ENV,
+    show_default=f"${CODER_ENV} or your user name",
 )
 @click.option("--port", default=8000, show_default=True)
 @click.option(

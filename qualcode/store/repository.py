@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
-from qualcode.errors import ConflictError, NotFoundError, QualcodeError, UnknownCodeError
+from qualcode.errors import ConflictError, InputError, NotFoundError, QualcodeError, UnknownCodeError
 from qualcode.model import (
     Case,
     Code,
@@ -1092,6 +1092,10 @@ def _set_meta(conn: Connection, key: str, value: str) -> None:
 def _coder_id(conn: Connection, name: str) -> int:
     found = conn.execute(select(t.coders.c.id).where(t.coders.c.name == name)).scalar()
     if found is None:
+        if not name.strip():  # work by nobody could not be told apart, undone or compared
+            raise InputError(
+                "the coder's name is empty", "say who is coding (--coder NAME, or $QUALCODE_CODER)"
+            )
         found = _insert_id(conn, insert(t.coders).values(name=name))
     return int(found)
 

@@ -263,6 +263,25 @@ def test_a_full_or_closed_standard_output_is_an_error_not_a_traceback_or_silence
     )
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("code", "study.qualcode", "--transcript", "alpha", "--code", "Hope", "--start", "13", "--end", "31"),
+        ("suggest", "study.qualcode"),
+        ("memo", "study.qualcode", "a note"),
+    ],
+    ids=["code", "suggest", "memo"],
+)
+def test_a_blank_coder_is_refused_by_name(
+    qualcode: Any, project_path: Path, command: tuple[str, ...]
+) -> None:
+    before = project_path.read_bytes()
+    result = qualcode(*command, "--coder", " ")
+    assert result.returncode == 2, result.stderr
+    assert "Invalid value for '--coder': is empty; say who is coding, e.g. --coder ana" in result.stderr
+    assert project_path.read_bytes() == before
+
+
 def test_the_log_names_what_each_change_coded_by_place_and_code(qualcode: Any, project_path: Path) -> None:
     # Codings sit in a list in the event's payload, which the log left out: "coding.add" said nothing.
     with Project.open(project_path) as project:

@@ -250,6 +250,18 @@ def test_import_codings_with_bad_rows_stores_nothing_and_lists_every_row(
         assert [e.action for e in reopened.events()].count("codings.import") == 0
 
 
+def test_a_blank_coder_name_is_refused_and_nothing_is_stored(project: Project) -> None:
+    # `qualcode code ... --coder "$WHO"` with WHO unset stored a coding "by " that no one could undo.
+    events = len(project.events(1000))
+    for blank in ("", "  "):
+        with pytest.raises(InputError) as caught:
+            project.code("alpha", "Hope", coder=blank, start=13, end=31)
+        assert caught.value.one_line() == (
+            "the coder's name is empty; say who is coding (--coder NAME, or $QUALCODE_CODER)"
+        )
+    assert project.codings() == [] and len(project.events(1000)) == events
+
+
 def test_import_codings_needs_a_coder_and_the_columns(project: Project, tmp_path: Path) -> None:
     source = _csv(tmp_path, "transcript,start,end,code\nalpha,13,31,Hope\n")
     with pytest.raises(InputError) as caught:
