@@ -68,6 +68,7 @@ class QualcodeApp(App[None]):
         self._first_suggestions = first_suggestions  # for the first coder's first list only
         self._services_lock = threading.Lock()  # workers ask for the service; quitting closes them all
         self._closing = False
+        self.inline_suggestions = False  # "s" in the workbench; stays on from one transcript to the next
         self.sub_title = f"{project_path.name} · {coder}"
 
     def on_mount(self) -> None:

@@ -359,7 +359,7 @@ async def test_the_model_retrains_in_the_background_as_codings_arrive(project_pa
         screen = await settle(pilot)
         # One coding cannot calibrate the model, so the panel says what answers instead.
         assert screen.suggestion_status == (
-            "Model starts when codes used on two or more segments have 8 segments between them (0 so far); "
+            "Model starts when the codes you have used on two or more segments cover 8 segments in all (0 so far); "
             "until then keywords, examples and your codings"
         )
         # The coded segment is no longer suggested for the code it now has.
@@ -503,6 +503,26 @@ async def test_inline_mode_underlines_suggestions_in_the_text(project_path: Path
         assert all(s.score >= 0.5 for s in view.suggested)
         await pilot.press("s")
         assert view.suggested == []
+
+
+async def test_inline_mode_stays_on_in_the_next_transcript(project_path: Path) -> None:
+    # It was kept on the coding screen, which going back to the transcript list closes: opened from the
+    # list (as `qualcode demo` starts), beta came without it.
+    with Project.open(project_path) as project:  # beta says "It is lonely, honestly."
+        project.update_code("Othered", "ana", keywords=("outsider", "lonely"))
+    app = QualcodeApp(project_path, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # alpha
+        await _until(pilot, lambda: isinstance(app.screen, CodingScreen))
+        first = await settle(pilot)
+        await pilot.press("s", "ctrl+o")
+        await _until(pilot, lambda: not isinstance(app.screen, CodingScreen))
+        await pilot.press("down", "enter")  # beta
+        await _until(pilot, lambda: isinstance(app.screen, CodingScreen))
+        screen = await settle(pilot)
+        assert screen is not first and screen.transcript_name == "beta"
+        view = screen.query_one(TranscriptView)
+        assert [(s.text, s.code) for s in view.suggested] == [("It is lonely, honestly.", "Othered")]
 
 
 async def test_a_missing_pipeline_is_said_in_the_panel_and_suggestions_go_on(project_path: Path) -> None:

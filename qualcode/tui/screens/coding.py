@@ -79,14 +79,12 @@ class CodingScreen(Screen[None]):
         self.coder_shown = ""
         # Suggestions for this transcript, from the latest model; worked out in a thread worker.
         self.suggested: list[Suggestion] = []
-        self.suggestions_shown = (
-            False  # whether this transcript's suggestions have arrived (none is an answer)
-        )
+        # Whether this transcript's suggestions have arrived (an empty list is then an answer).
+        self.suggestions_shown = False
         self.weak: list[Suggestion] = []  # best guesses below MIN_SCORE where nothing scores more
         self.suggestion_status = "Suggestions: loading spaCy…"
         self.suggestion_index = 0  # which suggestion on the selection y and N act on
         self._suggestion_span: Span | None = None
-        self.inline = False
         self.uncertain: UncertainSegment | None = None
         # Places "next uncertain" showed and the coder moved on from; forgotten once they code or decide.
         self._uncertain_passed: set[tuple[str, Span]] = set()
@@ -102,6 +100,11 @@ class CodingScreen(Screen[None]):
     @property
     def qapp(self) -> QualcodeApp:
         return self.app  # type: ignore[return-value]
+
+    @property
+    def inline(self) -> bool:
+        """Suggestions underlined in the text: the coder's choice, kept on the app across transcripts."""
+        return self.qapp.inline_suggestions
 
     def compose(self) -> ComposeResult:
         yield Label("", id="status")
@@ -508,8 +511,8 @@ class CodingScreen(Screen[None]):
             # The classifiers are left out until their scores can be calibrated (see train_model).
             needed = MIN_CALIBRATION_POSITIVES
             start = (
-                f"Model starts when codes used on two or more segments have {needed} segments between "
-                f"them ({batch.calibration_codings} so far)"
+                f"Model starts when the codes you have used on two or more segments cover {needed} "
+                f"segments in all ({batch.calibration_codings} so far)"
                 if batch.calibration_codings < needed
                 else "Model starts once its scores can be checked on your codings"
             )
@@ -637,7 +640,7 @@ class CodingScreen(Screen[None]):
             self.refresh_suggestions()
 
     def action_toggle_inline(self) -> None:
-        self.inline = not self.inline
+        self.qapp.inline_suggestions = not self.inline
         self.query_one(TranscriptView).set_suggestions(self._inline() if self.inline else [])
         shown = f"Suggestions scored {INLINE_SCORE:.1f} or more are underlined in the text"
         self.notify(shown if self.inline else "Suggestions are no longer shown in the text", timeout=2)
