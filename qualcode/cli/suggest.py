@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,18 +30,29 @@ from qualcode.errors import InputError
 FORMATS = click.Choice(["table", "csv", "json"])
 
 
+def _note_unreached(steps: Sequence[int], train_sizes: Sequence[int]) -> None:
+    """Say which steps have no row of their own: the simulated coder ran out of units before them."""
+    beyond = sorted({s for s in steps if s >= max(train_sizes)})
+    if beyond:
+        listed = ", ".join(f"{s:,}" for s in beyond)
+        most = f"{max(train_sizes):,}"
+        click.echo(
+            f"qualcode: note: step{'s' * (len(beyond) > 1)} {listed} not reached: there are {most} units "
+            "to learn from at most; the last row (all) learns from all of them",
+            err=True,
+        )
+
+
 def _steps(value: str) -> tuple[int, ...]:
     hint = "'--steps'"
     items = [v.strip() for v in value.split(",")]
     if not all(items):
         said = "is empty" if not value.strip() else f"{value!r} has an empty item"
         raise click.BadParameter(f"{said}; give numbers like 25,50,100", param_hint=hint)
-    try:
-        steps = tuple(int(v) for v in items)
-    except ValueError as exc:
-        raise click.BadParameter(
-            f"{value!r} is not a comma-separated list of whole numbers", param_hint=hint
-        ) from exc
+    # Plain digits only: int() also takes "1_000" and full-width digits, which no one means here.
+    if not all(re.fullmatch(r"-?[0-9]+", v) for v in items):
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of whole numbers", param_hint=hint)
+    steps = tuple(int(v) for v in items)
     if min(steps) < 1:
         raise click.BadParameter(f"{value!r}: give positive numbers, e.g. 25,50,100", param_hint=hint)
     return steps
@@ -277,6 +289,7 @@ def evaluate(
                 else:
                     reports.append(step)
         first = reports[0]
+        _note_unreached(_steps(steps), [r.train_units for r in reports])
         said = (
             f"gold coder {first.gold_coder!r}; unit: {first.granularity}; order: {first.order}; "
             f"{_count_range(r.train_units for r in reports)} units to learn from, "

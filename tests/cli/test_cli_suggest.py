@@ -110,6 +110,25 @@ def test_evaluate_prints_a_learning_curve(qualcode: Any, project_path: Path) -> 
     assert {"kappa", "ECE", "P@3", "span_F1", "F1_macro"} <= set(rows[0])
     assert "gold coder 'gold'" in result.stderr and "held-out" in result.stderr
     assert rows[1]["train_s"] == "" and float(rows[0]["train_s"]) >= 0
+    # A step beyond the units to learn from has no row of its own, and the note says so.
+    beyond = qualcode(
+        "evaluate",
+        project_path,
+        "--gold-coder",
+        "gold",
+        "--steps",
+        "2,500",
+        "--holdout",
+        "1",
+        "--format",
+        "csv",
+    )
+    assert [r["coded"] for r in csv.DictReader(io.StringIO(beyond.stdout))] == [r["coded"] for r in rows]
+    assert beyond.stderr.splitlines()[0] == (
+        f"qualcode: note: step 500 not reached: there are {rows[2]['coded']} units to learn from at most; "
+        "the last row (all) learns from all of them"
+    )
+    assert "not reached" not in result.stderr
     as_json = qualcode(
         "evaluate", project_path, "--gold-coder", "gold", "--steps", "2", "--holdout", "1", "--format", "json"
     )
@@ -170,6 +189,8 @@ def test_evaluate_usage_and_user_errors(qualcode: Any, project_path: Path) -> No
     for value, said in (
         ("10,,20", "'10,,20' has an empty item"),  # was taken as 10,20 without a word
         ("0", "'0': give positive numbers"),
+        ("-5", "'-5': give positive numbers"),
+        ("1_000", "'1_000' is not a comma-separated list of whole numbers"),  # int() took it as 1000
         ("", "is empty"),
     ):
         result = qualcode("evaluate", project_path, "--gold-coder", "gold", "--steps", value)
