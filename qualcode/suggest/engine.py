@@ -335,8 +335,8 @@ class TrainedModel:
         """
         hit, seen = self.rule_counts.get(code, (0, 0))
         if not seen:
-            return "the code's rules are not yet checked against your coding"
-        return f"the code's rules were right in {hit} of the {seen} segment{'s' * (seen != 1)} you have read where they matched"
+            return "rules not yet checked on your coding"
+        return f"rules right in {hit} of {seen} segment{'s' * (seen != 1)} you read"
 
     def _cues(
         self,

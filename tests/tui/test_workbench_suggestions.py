@@ -359,7 +359,7 @@ async def test_the_model_retrains_in_the_background_as_codings_arrive(project_pa
         screen = await settle(pilot)
         # One coding cannot calibrate the model, so the panel says what answers instead.
         assert screen.suggestion_status == (
-            "Model starts when the codes you have used on two or more segments cover 8 segments in all (0 so far); "
+            "Model starts when codes used on two or more segments cover 8 segments (0 so far); "
             "until then keywords, examples and your codings"
         )
         # The coded segment is no longer suggested for the code it now has.

@@ -47,7 +47,7 @@ def test_a_rule_suggestion_says_how_the_codes_rules_have_done_so_far() -> None:
     untried = train_model(knowledge, raw_features([]), [], use_model=False, use_examples=False)
     [first, *_] = untried.suggestions(untried.score(raw_features(units)))
     assert (first.score, first.source) == (0.5, SuggestionSource.RULE)
-    assert first.reason == "matched 'worried'; the code's rules are not yet checked against your coding"
+    assert first.reason == "matched 'worried'; rules not yet checked on your coding"
     # The coder has read the six turns and coded the first one with Worry: the rules fired on three.
     read = train_model(
         knowledge, raw_features(units), [{"Worry"}, *[set()] * 5], use_model=False, use_examples=False
@@ -56,6 +56,5 @@ def test_a_rule_suggestion_says_how_the_codes_rules_have_done_so_far() -> None:
     reasons = {s.text: (s.score, s.reason) for s in read.suggestions(scored)}
     assert reasons["How many cigarettes do you smoke in a day?"] == (
         0.4,
-        "matched 'cigarettes'; the code's rules were right in 1 of the 3 segments you have read where "
-        "they matched",
+        "matched 'cigarettes'; rules right in 1 of 3 segments you read",
     )

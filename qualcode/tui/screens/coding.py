@@ -511,8 +511,8 @@ class CodingScreen(Screen[None]):
             # The classifiers are left out until their scores can be calibrated (see train_model).
             needed = MIN_CALIBRATION_POSITIVES
             start = (
-                f"Model starts when the codes you have used on two or more segments cover {needed} "
-                f"segments in all ({batch.calibration_codings} so far)"
+                f"Model starts when codes used on two or more segments cover {needed} segments "
+                f"({batch.calibration_codings} so far)"
                 if batch.calibration_codings < needed
                 else "Model starts once its scores can be checked on your codings"
             )
