@@ -179,10 +179,15 @@ class Project:
         return project
 
     @classmethod
-    def open(cls, path: str | Path) -> Project:
-        """Open an existing project file (upgrading an older schema in place)."""
+    def open(cls, path: str | Path, *, reading: bool = False) -> Project:
+        """Open an existing project file (upgrading an older schema in place).
+
+        Args:
+            reading: Only reading is intended: a project that cannot be written (on read-only storage)
+                is then opened read-only instead of refused, and a write through it is refused.
+        """
         path = Path(path)
-        return cls(path, Repository(open_project_store(path)))
+        return cls(path, Repository(open_project_store(path, reading=reading)))
 
     def close(self) -> None:
         self.repo.engine.dispose()

@@ -118,7 +118,7 @@ def frequencies(
     from qualcode import analysis
 
     options = _options(kwargs)
-    with opened(project) as proj:
+    with opened(project, reading=True) as proj:
         corpus = proj.analysis_corpus(options.filter)
         table = analysis.frequencies(corpus, by, rollup=not no_rollup)
         dimension = corpus.check_dimension(by)
@@ -181,7 +181,7 @@ def cooccurrence(project: Path, unit: str, chart: bool, fmt: str, **kwargs: Any)
     from qualcode import analysis
 
     options = _options(kwargs)
-    with opened(project) as proj:
+    with opened(project, reading=True) as proj:
         corpus = proj.analysis_corpus(options.filter)
         if chart:
             matrix = analysis.cooccurrence_matrix(corpus, unit, diagonal=False)
@@ -226,7 +226,7 @@ def chart(
         raise InputError(f"{output}: a chart is written as .svg or .png", "end the file name in .svg or .png")
     percent = measure == "cases_share"
     label = measure.replace("_", " ")
-    with opened(project) as proj:
+    with opened(project, reading=True) as proj:
         corpus = proj.analysis_corpus(options.filter)
     groups = {c.name for c in corpus.codebook if c.group}
     if what == "cooccurrence":
@@ -318,7 +318,7 @@ def export(
         template=template,
         pseudonymise=pseudonymise,
     )
-    with opened(project) as proj:
+    with opened(project, reading=True) as proj:
         if output is None:
             fmt = fmt or "csv"
             if fmt in ("xlsx", "docx"):
@@ -371,7 +371,7 @@ def report(
         template=template,
         quotes_per_code=quotes_per_code,
     )
-    with opened(project) as proj:
+    with opened(project, reading=True) as proj:
         written = write_report(proj, output, fmt, options)
     _notes(written.notes)
     click.echo(f"wrote the report to {written.path} ({written.format}, {written.tables} tables)", err=True)
@@ -396,7 +396,7 @@ def pseudonyms() -> None:
 )
 def pseudonyms_list(project: Path, fmt: str) -> None:
     """Show the name list and each name's replacement."""
-    with opened(project) as proj:
+    with opened(project, reading=True) as proj:
         names = proj.pseudonyms()
     emit(["name", "replacement"], [[k, v or "[name]"] for k, v in names.items()], fmt)
 

@@ -43,7 +43,7 @@ def codebook_import(project: Path, file: Path, coder: str) -> None:
 @click.option("-o", "--output", type=OutputFile(), help="File (default: stdout).")
 def codebook_export(project: Path, output: Path | None) -> None:
     """Write the project's codebook as YAML."""
-    with opened(project) as proj:
+    with opened(project, reading=True) as proj:
         text = proj.export_codebook(output)
         if output is None:
             write_out(text)
@@ -55,7 +55,7 @@ def codebook_export(project: Path, output: Path | None) -> None:
 @project_argument
 def codebook_show(project: Path) -> None:
     """Show the code tree with hotkeys and coding counts."""
-    with opened(project) as proj:
+    with opened(project, reading=True) as proj:
         book = proj.codebook()
         counts = proj.repo.coding_counts()
         for code in book:

@@ -88,7 +88,7 @@ def codings(
         key, value = item.split("=", 1)
         pairs.append((key.strip().lower(), value.strip()))
     flt = CodingFilter(transcripts_, codes, coders, tuple(Origin(o) for o in origins), tuple(pairs))
-    with opened(project) as proj:
+    with opened(project, reading=True) as proj:
         found = proj.codings(flt)
         header = ["id", "transcript", "start", "end", "code", "coder", "origin", "created_at", "text"]
         rows = [

@@ -144,10 +144,11 @@ coder_option = click.option(
 
 
 @contextmanager
-def opened(path: Path) -> Iterator[Any]:
+def opened(path: Path, *, reading: bool = False) -> Iterator[Any]:
+    """The project, open for the command; ``reading`` commands also open one on read-only storage."""
     from qualcode.project import Project
 
-    with Project.open(path) as project:
+    with Project.open(path, reading=reading) as project:
         yield project
 
 

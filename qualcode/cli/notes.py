@@ -45,7 +45,7 @@ def memo(
 )
 def memos(project: Path, fmt: str) -> None:
     """List memos."""
-    with opened(project) as proj:
+    with opened(project, reading=True) as proj:
         rows = [
             [
                 m.id,
@@ -65,7 +65,7 @@ def memos(project: Path, fmt: str) -> None:
 @click.option("--limit", default=30, show_default=True, help="How many of the latest changes.")
 def log(project: Path, limit: int) -> None:
     """Show the latest changes: who did what, when."""
-    with opened(project) as proj:
+    with opened(project, reading=True) as proj:
         for ev in proj.events(limit):
             click.echo(
                 f"{ev.id:6} {ev.at.isoformat(timespec='seconds')} {ev.coder or '-':12} {ev.action:18} "
@@ -113,7 +113,7 @@ def _codings(key: str, codings: list[dict[str, Any]]) -> list[str]:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def stats(project: Path, fmt: str) -> None:
     """Show what the project holds: transcripts, words, segments, cases, codes, codings."""
-    with opened(project) as proj:
+    with opened(project, reading=True) as proj:
         figures = proj.stats()
         if fmt == "json":
             click.echo(json.dumps(figures, indent=2))

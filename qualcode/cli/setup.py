@@ -109,7 +109,7 @@ def attributes(project: Path, csv_file: Path, coder: str) -> None:
 )
 def cases(project: Path, fmt: str) -> None:
     """List cases (participants) with their attributes and transcripts."""
-    with opened(project) as proj:
+    with opened(project, reading=True) as proj:
         found = proj.cases()
         keys = sorted({k for c in found for k in c.attributes})
         rows = [[c.name, " ".join(c.transcripts), *[c.attributes.get(k, "") for k in keys]] for c in found]
@@ -128,7 +128,7 @@ def transcripts() -> None:
 )
 def transcripts_list(project: Path, fmt: str) -> None:
     """List transcripts with their figures."""
-    with opened(project) as proj:
+    with opened(project, reading=True) as proj:
         rows = [
             [t.name, t.case or "", t.source_format, t.words, t.turns, t.segments, t.codings, t.source_name]
             for t in proj.transcripts()

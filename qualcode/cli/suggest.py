@@ -118,7 +118,7 @@ def suggest(
             raise click.UsageError(
                 f"--uncertain lists segments to code next, for every code; it does not take {', '.join(ignored)}"
             )
-    with opened(project) as proj:
+    with opened(project, reading=True) as proj:
         if not any(not code.group for code in proj.codebook()):
             raise InputError(
                 f"{project}: the codebook has no codes to suggest",
@@ -267,7 +267,7 @@ def evaluate(
             "give a number of transcripts (1, 2, ...) or a fraction above 0 and below 1",
             param_hint="--holdout",
         )
-    with opened(project) as proj:
+    with opened(project, reading=True) as proj:
         reports: list[EvaluationReport] = []
         # disable=None: a bar on a terminal, nothing when stderr is a file or a pipe.
         with tqdm(total=1, file=sys.stderr, disable=None, leave=False) as bar:

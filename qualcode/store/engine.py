@@ -52,6 +52,28 @@ def sqlite_engine(path: Path) -> Engine:
     return engine
 
 
+def _read_only_engine(path: Path, mode: str) -> Engine:
+    """An engine that only reads the project, in the URI ``mode`` SQLite could read it in (``ro``, or
+    ``ro&immutable=1`` in a read-only folder without the -shm file SQLite would need to create)."""
+    uri = _uri(path, mode)
+    # The file's own URL (errors name the project by it; the pool is a file's), connected through the URI.
+    engine = create_engine(
+        _sqlite_url(path), creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+    )
+    event.listen(engine, "connect", _on_read_only_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def _on_read_only_connect(dbapi_connection: Any, _record: Any) -> None:
+    # As _on_connect, without the journal settings: they would write to the file.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
 def _alembic_config(connection: Any) -> Any:
     from alembic.config import Config
 
@@ -81,9 +103,13 @@ def schema_version(engine: Engine) -> str | None:
         return rev
 
 
-def _sqlite_state(path: Path) -> str:
+def _uri(path: Path, mode: str) -> str:
+    return f"{path.resolve().as_uri()}?mode={mode}"
+
+
+def _sqlite_state(path: Path) -> tuple[str, str]:
     """Whether SQLite can read the file ("ok"), cannot ("not sqlite") or finds it damaged ("damaged"),
-    asked of SQLite itself (read-only).
+    asked of SQLite itself (read-only); and the URI mode it read in.
 
     Never read a project file with Python's own file functions: closing that handle would drop every
     POSIX lock this process holds on the file, including those of the open workbench's connections
@@ -91,7 +117,7 @@ def _sqlite_state(path: Path) -> str:
     SQLite's own files share their locks within the process and are safe.
     """
     if path.stat().st_size == 0:
-        return "not sqlite"
+        return "not sqlite", ""
     # SQLite makes the -wal and -shm files of a file whose header says write-ahead log even when it then
     # cannot read it (a file copied in part): those are removed again, as no one can be using them.
     companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
@@ -101,12 +127,12 @@ def _sqlite_state(path: Path) -> str:
     # file) without locks, immutable: such a read could see a page another process is writing.
     for mode in ("ro", "ro&immutable=1"):
         try:
-            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True)
+            connection = sqlite3.connect(_uri(path, mode), uri=True)
             try:
                 connection.execute("PRAGMA schema_version").fetchone()
             finally:
                 connection.close()
-            return "ok"
+            return "ok", mode
         except sqlite3.Error as exc:
             if "malformed" in str(exc):
                 state = "damaged"
@@ -116,7 +142,7 @@ def _sqlite_state(path: Path) -> str:
         with contextlib.suppress(OSError):
             if leftover.name.endswith("-shm") or leftover.stat().st_size == 0:
                 leftover.unlink()
-    return state
+    return state, ""
 
 
 def _writable(path: Path) -> bool:
@@ -185,13 +211,14 @@ def create_project_store(path: Path) -> Engine:
     return engine
 
 
-def _probe(path: Path) -> tuple[int, set[str], str | None]:
+def _probe(path: Path, mode: str = "") -> tuple[int, set[str], str | None]:
     """The file's application id, table names and recorded revision, read without the engine.
 
     The engine's connections switch the file to WAL; a file that turns out not to be ours (or to be from a
-    newer qualcode) must be left exactly as it was, so it is read through a plain connection first.
+    newer qualcode) must be left exactly as it was, so it is read through a plain connection first (in
+    URI ``mode`` when given).
     """
-    connection = sqlite3.connect(path)
+    connection = sqlite3.connect(_uri(path, mode), uri=True) if mode else sqlite3.connect(path)
     try:
         app_id = int(connection.execute("PRAGMA application_id").fetchone()[0])
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -204,15 +231,19 @@ def _probe(path: Path) -> tuple[int, set[str], str | None]:
     return app_id, tables, revision
 
 
-def open_project_store(path: Path) -> Engine:
+def open_project_store(path: Path, *, reading: bool = False) -> Engine:
     """Open an existing project file, upgrading an older schema in place.
+
+    Args:
+        reading: The caller only reads. A project that cannot be written (an archive on read-only
+            storage) is then opened read-only instead of refused; a write through it is refused then.
 
     Raises:
         ProjectFileError: if the file is missing, is not a qualcode project, or comes from a newer qualcode.
     """
     if not path.exists():
         raise ProjectFileError(f"{path}: no such project file", f"create it with: qualcode init {path}")
-    state = "not sqlite" if path.is_dir() else _sqlite_state(path)
+    state, mode = ("not sqlite", "") if path.is_dir() else _sqlite_state(path)
     if state == "damaged":
         raise ProjectFileError(
             f"{path}: the project file is damaged or was not copied whole (SQLite: disk image malformed)",
@@ -223,8 +254,9 @@ def open_project_store(path: Path) -> Engine:
             f"{path}: not a qualcode project (not an SQLite file)",
             "check the file name; projects are made with `qualcode init`",
         )
+    read_only = reading and not _writable(path)
     try:
-        app_id, tables, current = _probe(path)
+        app_id, tables, current = _probe(path, mode if read_only else "")
     except sqlite3.Error as exc:
         if not _writable(path):
             raise _read_only(path) from exc
@@ -243,6 +275,21 @@ def open_project_store(path: Path) -> Engine:
             f"{path}: made by a newer qualcode (schema {current})",
             "upgrade qualcode (pip install -U qualcode) to open it; the file was not changed",
         )
+    if read_only:
+        if current != _head:
+            raise ProjectFileError(
+                f"{path}: is read-only and comes from an older qualcode (schema {current})",
+                "copy it to a folder you can write to: it is brought up to date when opened there",
+            )
+        wal = path.with_name(path.name + "-wal")
+        if "immutable" in mode and wal.exists() and wal.stat().st_size > 0:
+            # Read as immutable, SQLite would not look at the log: the project would show without them.
+            raise ProjectFileError(
+                f"{path}: is read-only and its latest changes are still in {wal.name}, which SQLite cannot "
+                "read there without the -shm file",
+                "copy the project and its -wal file together to a folder you can write to",
+            )
+        return _read_only_engine(path, mode)
     engine = sqlite_engine(path)
     if current == _head:
         return engine

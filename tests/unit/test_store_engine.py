@@ -280,3 +280,52 @@ def test_a_write_sqlite_refuses_as_read_only_is_one_clear_error(tiny_template: P
             project.code("alpha", "Hope", coder="ana", start=13, end=31)
     with Project.open(path) as project:
         assert project.codings() == []
+
+
+def test_a_project_that_cannot_be_written_is_opened_for_reading_and_refuses_writes(
+    tiny_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On read-only storage (an archived study) the reading commands refused the project outright. As root
+    # the file system's answer cannot be had from a chmod, so the check is what is replaced here; the
+    # engine below is SQLite opened with mode=ro all the same.
+    from qualcode.store import engine as store_engine
+
+    path = tmp_path / "p.qualcode"
+    shutil.copyfile(tiny_template, path)
+    with Project.open(path) as project:
+        project.code("alpha", "Hope", coder="ana", start=13, end=31)
+    before = path.read_bytes()
+    monkeypatch.setattr(store_engine, "_writable", lambda _path: False)
+    with Project.open(path, reading=True) as project:
+        assert [(c.transcript, c.code, c.coder) for c in project.codings()] == [("alpha", "Hope", "ana")]
+        with pytest.raises(ProjectFileError, match=r"the project file or its folder is read-only"):
+            project.code("alpha", "Hope", coder="ana", start=63, end=87)
+    assert path.read_bytes() == before
+
+
+def test_a_read_only_project_whose_changes_sit_in_an_unreadable_log_is_refused_not_shown_without_them(
+    tiny_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In a read-only folder without the -shm file SQLite reads only as "immutable", which ignores the -wal
+    # file: the codings still in it would be missing from what the command shows.
+    from qualcode.store import engine as store_engine
+
+    path = tmp_path / "p.qualcode"
+    shutil.copyfile(tiny_template, path)
+    wal = path.with_name("p.qualcode-wal")
+    code = (
+        "import os, sys\nfrom qualcode.project import Project\n"
+        "p = Project.open(sys.argv[1])\np.code('alpha', 'Hope', coder='ana', start=13, end=31)\n"
+        "os._exit(0)  # no checkpoint: the coding stays in the -wal file\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True, timeout=60)
+    assert wal.stat().st_size > 0
+    monkeypatch.setattr(store_engine, "_writable", lambda _path: False)
+    monkeypatch.setattr(store_engine, "_sqlite_state", lambda _path: ("ok", "ro&immutable=1"))
+    with pytest.raises(ProjectFileError) as caught:
+        Project.open(path, reading=True)
+    assert caught.value.one_line() == (
+        f"{path}: is read-only and its latest changes are still in p.qualcode-wal, which SQLite cannot read "
+        "there without the -shm file; copy the project and its -wal file together to a folder you can "
+        "write to"
+    )
