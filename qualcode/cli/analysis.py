@@ -139,7 +139,7 @@ def frequencies(
                 value_label=measure.replace("_", " "),
                 percent=percent,
             )
-        click.echo(drawn.text(_terminal_width()), nl=False)
+        write_out(drawn.text(_terminal_width()))
         return
     if fmt != "table":
         emit([str(c) for c in table.columns], table.values.tolist(), fmt)
@@ -188,7 +188,7 @@ def cooccurrence(project: Path, unit: str, chart: bool, fmt: str, **kwargs: Any)
             drawn = analysis.matrix_chart(
                 matrix, title=f"Co-occurrence ({unit}; the diagonal left blank)", value_label=unit + "s"
             )
-            click.echo(drawn.text(_terminal_width()), nl=False)
+            write_out(drawn.text(_terminal_width()))
             return
         table = analysis.cooccurrence(corpus, unit)
     emit([str(c) for c in table.columns], table.values.tolist(), fmt)
@@ -263,7 +263,7 @@ def chart(
             colours=[colours.get(c) for c in codable["code"]],
         )
     if output is None:
-        click.echo(drawn.text(_terminal_width()), nl=False)
+        write_out(drawn.text(_terminal_width()))
         return
     write_atomically(output, drawn.render(output.suffix.lower()[1:]))
     click.echo(f"wrote {output}", err=True)

@@ -58,11 +58,13 @@ def codebook_show(project: Path) -> None:
     with opened(project, reading=True) as proj:
         book = proj.codebook()
         counts = proj.repo.coding_counts()
+        lines = []
         for code in book:
             depth = len(book.path(code.name)) - 1
             key = f"[{code.hotkey}]" if code.hotkey else "   "
             tail = "(group)" if code.group else f"{counts.get(code.name, 0)} codings"
-            click.echo(f"{'  ' * depth}{key} {code.name}  {tail}")
+            lines.append(f"{'  ' * depth}{key} {code.name}  {tail}\n")
+        write_out("".join(lines))
 
 
 @codebook.command("add")

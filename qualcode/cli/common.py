@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from qualcode import __version__
-from qualcode.errors import QualcodeError
+from qualcode.errors import OutputError, QualcodeError
 
 F = TypeVar("F", bound=Callable[..., Any])
 CODER_ENV = "QUALCODE_CODER"
@@ -94,21 +94,23 @@ def check_output(output: Path | None) -> None:
     import tempfile
 
     from qualcode.errors import InputError
-    from qualcode.formats.exports import refuse_to_replace_a_database
+    from qualcode.formats.exports import output_target, refuse_to_replace_a_database
 
-    target = output.resolve() if output.is_symlink() else output
-    if target.exists() and not target.is_file():  # a device or a pipe: written to, not replaced
-        if not os.access(target, os.W_OK):
+    target = output_target(output)
+    if target.stream:  # a device or a pipe: written into, not replaced
+        if not os.access(target.file, os.W_OK):
             raise InputError(f"{output}: cannot be written (permission denied)", "choose another output file")
         return
-    refuse_to_replace_a_database(target)
+    refuse_to_replace_a_database(target.file)
+    folder = target.file.parent
     try:  # asked of the file system itself: os.access says yes to root even on a read-only one
-        handle, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".probe", dir=target.parent)
+        handle, probe = tempfile.mkstemp(prefix=f".{target.file.name}.", suffix=".probe", dir=folder)
         os.close(handle)
         os.unlink(probe)
     except OSError as exc:
         raise InputError(
-            f"{output}: cannot be written ({exc.strerror})", "check that the folder exists and is writable"
+            f"{target.name}: cannot be written ({exc.strerror})",
+            "check that the folder exists and is writable",
         ) from exc
 
 
@@ -130,8 +132,8 @@ project_argument = click.argument("project", type=ProjectFile())
 def coder_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """A --coder callback: a blank name (``--coder "$WHO"`` with WHO unset) is refused, not stored."""
     if value is not None and not value.strip():
-        raise click.BadParameter("is empty; say who is coding, e.g. --coder ana")
-    return value
+        raise click.BadParameter(f"is empty; say who is coding, e.g. --coder ana (or set ${CODER_ENV})")
+    return value.strip() if value is not None else None  # " ana" is ana, not another coder
 
 
 coder_option = click.option(
@@ -210,11 +212,12 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' * (n != 1)}"
 
 
+STDOUT_HINT = "free some space, or write to a file with -o FILE"
+
+
 def write_out(text: str) -> None:
     """Write a command's result to standard output: a closed or full one is an error, not silence or a
     traceback (a closed pipe, as from ``| head``, is click's to handle: it ends quietly)."""
-    from qualcode.errors import OutputError
-
     if sys.stdout is None:  # started with standard output closed (``>&-``): click would print nothing
         raise OutputError("standard output is closed", "write to a file with -o FILE")
     try:
@@ -223,10 +226,7 @@ def write_out(text: str) -> None:
     except BrokenPipeError:
         raise
     except OSError as exc:
-        raise OutputError(
-            f"cannot write to standard output ({exc.strerror})",
-            "free some space, or write to a file with -o FILE",
-        ) from exc
+        raise OutputError(f"cannot write to standard output ({exc.strerror})", STDOUT_HINT) from exc
 
 
 def _table(header: list[str], rows: list[list[Any]], max_width: int = 60) -> str:

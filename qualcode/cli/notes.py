@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from qualcode.cli.common import cli, coder_option, emit, opened, project_argument
+from qualcode.cli.common import cli, coder_option, emit, opened, project_argument, write_out
 
 
 @cli.command()
@@ -66,11 +66,14 @@ def memos(project: Path, fmt: str) -> None:
 def log(project: Path, limit: int) -> None:
     """Show the latest changes: who did what, when."""
     with opened(project, reading=True) as proj:
-        for ev in proj.events(limit):
-            click.echo(
+        write_out(
+            "".join(
                 f"{ev.id:6} {ev.at.isoformat(timespec='seconds')} {ev.coder or '-':12} {ev.action:18} "
                 + " ".join(log_fields(ev.payload))
+                + "\n"
+                for ev in proj.events(limit)
             )
+        )
 
 
 LISTED = 5  # items of a list shown in a log line before "+N more"
@@ -88,10 +91,14 @@ def log_fields(payload: dict[str, Any]) -> list[str]:
         elif value and all(isinstance(v, dict) and {"transcript", "code"} <= v.keys() for v in value):
             fields.extend(_codings(key, value))
         elif value:
-            shown = ",".join(str(v) for v in value[:LISTED])
-            more = f" (+{len(value) - LISTED} more)" if len(value) > LISTED else ""
-            fields.append(f"{key}={shown}{more}")
+            fields.append(f"{key}={_listed(value)}")
     return fields
+
+
+def _listed(values: list[Any]) -> str:
+    """The first LISTED values and how many more; "; " between them, as code names hold commas."""
+    more = f" (+{len(values) - LISTED} more)" if len(values) > LISTED else ""
+    return "; ".join(str(v) for v in values[:LISTED]) + more
 
 
 def _codings(key: str, codings: list[dict[str, Any]]) -> list[str]:
@@ -103,9 +110,9 @@ def _codings(key: str, codings: list[dict[str, Any]]) -> list[str]:
             f"end={c.get('end')}",
             f"code={c['code']}",
         ]
-    transcripts = list(dict.fromkeys(str(c["transcript"]) for c in codings))
-    codes = list(dict.fromkeys(str(c["code"]) for c in codings))
-    return [f"{key}={len(codings)}", f"transcripts={','.join(transcripts)}", f"codes={','.join(codes)}"]
+    transcripts = list(dict.fromkeys(c["transcript"] for c in codings))
+    codes = list(dict.fromkeys(c["code"] for c in codings))
+    return [f"{key}={len(codings)}", f"transcripts={_listed(transcripts)}", f"codes={_listed(codes)}"]
 
 
 @cli.command()
@@ -115,13 +122,12 @@ def stats(project: Path, fmt: str) -> None:
     """Show what the project holds: transcripts, words, segments, cases, codes, codings."""
     with opened(project, reading=True) as proj:
         figures = proj.stats()
-        if fmt == "json":
-            click.echo(json.dumps(figures, indent=2))
-            return
-        print_stats(figures)
+        write_out(json.dumps(figures, indent=2) + "\n" if fmt == "json" else stats_text(figures))
 
 
-def print_stats(figures: dict[str, Any]) -> None:
+def stats_text(figures: dict[str, Any]) -> str:
+    """The project's figures as ``qualcode stats`` prints them."""
+    lines: list[str] = []
     for key in (
         "transcripts",
         "words",
@@ -134,10 +140,10 @@ def print_stats(figures: dict[str, Any]) -> None:
         "memos",
         "events",
     ):
-        click.echo(f"{key:12} {figures[key]:>9,}")
+        lines.append(f"{key:12} {figures[key]:>9,}")
     if figures["codings_by_coder"]:
-        click.echo(
+        lines.append(
             "codings by coder: " + ", ".join(f"{k} {v}" for k, v in figures["codings_by_coder"].items())
         )
-    for name, count in list(figures["codings_by_code"].items())[:15]:
-        click.echo(f"  {count:6}  {name}")
+    lines.extend(f"  {count:6}  {name}" for name, count in list(figures["codings_by_code"].items())[:15])
+    return "".join(line + "\n" for line in lines)

@@ -8,8 +8,17 @@ from typing import Any
 
 import click
 
-from qualcode.cli.common import Group, cli, coder_name, coder_option, emit, opened, project_argument
-from qualcode.cli.notes import print_stats
+from qualcode.cli.common import (
+    Group,
+    cli,
+    coder_name,
+    coder_option,
+    emit,
+    opened,
+    project_argument,
+    write_out,
+)
+from qualcode.cli.notes import stats_text
 from qualcode.formats import TRANSCRIPT_FORMATS
 
 # -- project set-up -------------------------------------------------------------------------------
@@ -176,7 +185,7 @@ def demo(path: Path, fresh: bool, no_open: bool, coder: str) -> None:
             pass
         else:
             click.echo(f"demo project: {path}")
-            print_stats(proj.stats())
+            write_out(stats_text(proj.stats()))
             for case in proj.cases():
                 attrs = ", ".join(f"{k}: {v}" for k, v in case.attributes.items())
                 click.echo(f"  {case.name}  {attrs}")

@@ -32,7 +32,7 @@ FORMATS = click.Choice(["table", "csv", "json"])
 
 def _note_unreached(steps: Sequence[int], train_sizes: Sequence[int]) -> None:
     """Say which steps have no row of their own: the simulated coder ran out of units before them."""
-    beyond = sorted({s for s in steps if s >= max(train_sizes)})
+    beyond = sorted({s for s in steps if s > max(train_sizes)})  # one equal to it is the "all" row
     if beyond:
         listed = ", ".join(f"{s:,}" for s in beyond)
         most = f"{max(train_sizes):,}"
@@ -289,7 +289,8 @@ def evaluate(
                 else:
                     reports.append(step)
         first = reports[0]
-        _note_unreached(_steps(steps), [r.train_units for r in reports])
+        if click.get_current_context().get_parameter_source("steps") != ParameterSource.DEFAULT:
+            _note_unreached(_steps(steps), [r.train_units for r in reports])
         said = (
             f"gold coder {first.gold_coder!r}; unit: {first.granularity}; order: {first.order}; "
             f"{_count_range(r.train_units for r in reports)} units to learn from, "

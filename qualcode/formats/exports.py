@@ -12,6 +12,7 @@ import math
 import os
 import secrets
 import sqlite3
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,19 +208,60 @@ def _may_be_a_database(path: Path) -> bool:
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class OutputTarget:
+    """Where output asked for at ``path`` goes.
+
+    Attributes:
+        path: What the user named.
+        file: The file to replace: through links, as the shell's ">" writes (the link is kept).
+        stream: A device or a pipe (/dev/null, /dev/stdout, a FIFO): written into at ``path``, never
+            replaced by renaming a file over it.
+    """
+
+    path: Path
+    file: Path
+    stream: bool
+
+    @property
+    def name(self) -> str:
+        """The target as messages name it."""
+        return str(self.path) if self.file == self.path else f"{self.path} (a link to {self.file})"
+
+
+def output_target(path: Path) -> OutputTarget:
+    """Where output for ``path`` goes (see ``OutputTarget``).
+
+    Raises:
+        InputError: if ``path`` is a folder, or a link that cannot be followed (a loop).
+    """
+    try:
+        found = os.stat(path)  # through links, to the end: /dev/stdout is a link to a pipe or a terminal
+    except FileNotFoundError:
+        found = None  # a new file, or a link to one
+    except OSError as exc:
+        raise InputError(
+            f"{path}: cannot be written ({exc.strerror})", "check the path and its links"
+        ) from exc
+    if found is not None and stat.S_ISDIR(found.st_mode):
+        raise InputError(f"{path}: is a folder", "give a file name")
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        return OutputTarget(path, path, stream=True)
+    return OutputTarget(path, Path(os.path.realpath(path)) if path.is_symlink() else path, stream=False)
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write a file so a crash leaves either the old file or the whole new one, never half.
 
     Raises:
         InputError: if the folder is missing or not writable, or ``path`` is a database (a project).
     """
-    if path.is_symlink():  # write to the file the link names, as the shell's ">" does, keeping the link
-        path = path.resolve()
-    if path.exists() and not path.is_file() and not path.is_dir():
-        _write_through(path, data)  # a device or a pipe (/dev/null, a FIFO): renaming would replace it
+    target = output_target(path)
+    if target.stream:
+        _write_through(path, data)
         return
-    refuse_to_replace_a_database(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    refuse_to_replace_a_database(target.file)
+    tmp = target.file.with_name(f".{target.file.name}.{secrets.token_hex(4)}.tmp")
     try:
         # 0o666 less the umask, as for any file the user writes.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -228,13 +270,14 @@ def write_atomically(path: Path, data: bytes) -> None:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(tmp, path)
+            os.replace(tmp, target.file)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
     except OSError as exc:
         raise InputError(
-            f"{path}: cannot be written ({exc.strerror})", "check that the folder exists and is writable"
+            f"{target.name}: cannot be written ({exc.strerror})",
+            "check that the folder exists and is writable",
         ) from exc
 
 

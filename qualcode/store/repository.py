@@ -124,7 +124,7 @@ class Repository:
         """
         try:
             with self._writer.begin() as conn:
-                coder_id = _coder_id(conn, coder) if coder else None
+                coder_id = _coder_id(conn, coder) if coder is not None else None
                 yield _Tx(conn, coder_id, RowImages(conn))
         except DatabaseError as exc:
             error = self._file_error(exc, writing=True)
@@ -1096,6 +1096,8 @@ def _coder_id(conn: Connection, name: str) -> int:
             raise InputError(
                 "the coder's name is empty", "say who is coding (--coder NAME, or $QUALCODE_CODER)"
             )
+        if name != name.strip():  # " ana" would be another coder than "ana", and look the same
+            raise InputError(f"the coder's name {name!r} has spaces at its ends", f"use {name.strip()!r}")
         found = _insert_id(conn, insert(t.coders).values(name=name))
     return int(found)
 

@@ -209,13 +209,31 @@ def test_output_into_a_pipe_is_written_to_it_not_replaced(qualcode: Any, project
     pipe = project_path.parent / "pipe"
     os.mkfifo(pipe)
     read: list[str] = []
-    reader = threading.Thread(target=lambda: read.append(pipe.read_text(encoding="utf-8")))
+    # A daemon: were the pipe replaced again, its reader would wait for ever and must not hold the run.
+    reader = threading.Thread(target=lambda: read.append(pipe.read_text(encoding="utf-8")), daemon=True)
     reader.start()
     result = qualcode("codings", project_path, "-o", pipe, "--format", "csv")
     reader.join(timeout=30)
     assert result.returncode == 0, result.stderr
     assert stat.S_ISFIFO(pipe.stat().st_mode)  # renaming a file over it made it a regular file
     assert read == ["id,transcript,start,end,code,coder,origin,created_at,text\n"]
+
+
+def test_output_to_dev_stdout_into_a_pipe_and_a_link_loop(qualcode: Any, project_path: Path) -> None:
+    # /dev/stdout links to the pipe; resolving it gave "/proc/PID/fd/pipe:[...]: No such file".
+    shell = subprocess.run(
+        ["/bin/sh", "-c", f"{' '.join(map(str, qualcode.command('codings', project_path, '-o', '/dev/stdout', '--format', 'csv')))} | cat"],
+        cwd=qualcode.cwd, env=qualcode.env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert shell.returncode == 0, shell.stderr
+    assert shell.stdout == "id,transcript,start,end,code,coder,origin,created_at,text\n"
+    folder = project_path.parent
+    (folder / "a.csv").symlink_to("b.csv")
+    (folder / "b.csv").symlink_to("a.csv")
+    assert_user_error(
+        qualcode("codings", project_path, "-o", "a.csv"),
+        "a.csv: cannot be written (Too many levels of symbolic links)",
+    )
 
 
 def test_output_onto_the_projects_wal_file_is_refused(qualcode: Any, project_path: Path) -> None:
@@ -278,7 +296,10 @@ def test_a_blank_coder_is_refused_by_name(
     before = project_path.read_bytes()
     result = qualcode(*command, "--coder", " ")
     assert result.returncode == 2, result.stderr
-    assert "Invalid value for '--coder': is empty; say who is coding, e.g. --coder ana" in result.stderr
+    assert (
+        "Invalid value for '--coder': is empty; say who is coding, e.g. --coder ana (or set $QUALCODE_CODER)"
+        in result.stderr
+    )
     assert project_path.read_bytes() == before
 
 
@@ -298,12 +319,12 @@ def test_the_log_names_what_each_change_coded_by_place_and_code(qualcode: Any, p
     result = qualcode("log", project_path)
     assert result.returncode == 0, result.stderr
     lines = [line.split(None, 4)[3:] for line in result.stdout.splitlines()]
-    assert lines[0] == ["codebook.import", "source=tiny.yaml added=Team,Othered,Role clarity,Hope"]
+    assert lines[0] == ["codebook.import", "source=tiny.yaml added=Team; Othered; Role clarity; Hope"]
     assert lines[-2:] == [
         ["coding.add", "transcript=alpha start=63 end=87 code=Hope"],
         [
             "suggestion.accept",
-            "codings=2 transcripts=alpha,beta codes=Othered scores=0.6,0.5 sources=rule,example "
+            "codings=2 transcripts=alpha; beta codes=Othered scores=0.6; 0.5 sources=rule; example "
             "reason=2 suggestions",
         ],
     ]

@@ -129,6 +129,9 @@ def test_evaluate_prints_a_learning_curve(qualcode: Any, project_path: Path) -> 
         "the last row (all) learns from all of them"
     )
     assert "not reached" not in result.stderr
+    # Nor for the default steps, which a small project does not reach: no one asked for them.
+    default = qualcode("evaluate", project_path, "--gold-coder", "gold", "--holdout", "1", "--format", "csv")
+    assert default.returncode == 0 and "not reached" not in default.stderr, default.stderr
     as_json = qualcode(
         "evaluate", project_path, "--gold-coder", "gold", "--steps", "2", "--holdout", "1", "--format", "json"
     )

@@ -330,6 +330,22 @@ async def test_accept_all_opens_where_none_are_left_so_every_transcript_can_be_r
         ]
 
 
+async def test_accept_all_without_any_code_to_accept_says_so(tiny_dir: Path, tmp_path: Path) -> None:
+    # Opening the dialog on a codebook without codes raised IndexError and closed the workbench.
+    path = tmp_path / "bare.qualcode"
+    with Project.init(path) as project:
+        project.import_transcripts([tiny_dir / "alpha.txt"], coder="setup")
+    app = QualcodeApp(path, "ana", transcript="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("ctrl+a")
+        await pilot.pause()
+        assert app.screen is screen
+        assert [n.message for n in app._notifications] == [
+            "The codebook has no codes to accept suggestions of"
+        ]
+
+
 async def test_an_invalid_score_accepts_nothing(project_path: Path) -> None:
     app = QualcodeApp(project_path, "ana", transcript="alpha")
     async with app.run_test(size=SIZE) as pilot:

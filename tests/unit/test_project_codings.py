@@ -259,6 +259,11 @@ def test_a_blank_coder_name_is_refused_and_nothing_is_stored(project: Project) -
         assert caught.value.one_line() == (
             "the coder's name is empty; say who is coding (--coder NAME, or $QUALCODE_CODER)"
         )
+    with pytest.raises(InputError) as spaced:
+        project.code("alpha", "Hope", coder=" ana", start=13, end=31)
+    assert spaced.value.one_line() == "the coder's name ' ana' has spaces at its ends; use 'ana'"
+    with pytest.raises(InputError, match="the coder's name is empty"):
+        project.add_memo("a note", coder="")  # went past the check as ""
     assert project.codings() == [] and len(project.events(1000)) == events
 
 

@@ -646,6 +646,13 @@ class CodingScreen(Screen[None]):
         self.notify(shown if self.inline else "Suggestions are no longer shown in the text", timeout=2)
 
     def action_accept_all(self) -> None:
+        codes = [c.name for c in self.codebook if not c.group]
+        if not codes:
+            self.notify("The codebook has no codes to accept suggestions of", severity="warning", timeout=2)
+            return
+        if self.suggestion_status.startswith("Suggestions failed"):
+            self.notify(self.suggestion_status, severity="warning", timeout=3)
+            return
         if not self.suggestions_shown:
             self.notify(
                 "This transcript's suggestions are still being worked out", severity="warning", timeout=2
@@ -672,7 +679,6 @@ class CodingScreen(Screen[None]):
             self.reload_codings()
             self.retrain_soon()
 
-        codes = [c.name for c in self.codebook if not c.group]
         dialog = AcceptAllDialog(
             self.transcript_name,
             self.suggested,
