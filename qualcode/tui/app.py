@@ -12,6 +12,7 @@ from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -149,6 +150,19 @@ class QualcodeApp(App[None]):
         self.remember(f"tui.position.{self.coder}", json.dumps(value))
 
     # -- shared services for screens --------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notice, never read as markup: it carries names and words from the project ("[laughs]", a
+        code called "[Other]"), which Textual would parse and, at a "[/...]", fail on."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def show_error(self, exc: BaseException) -> None:
         """Show a problem in a dialog that says what to do; the app keeps running."""

@@ -422,13 +422,46 @@ async def test_retrieval_lists_quotes_with_attribution_and_jumps(project_path: P
         await pilot.pause()
         table = app.screen.query_one("#quotes")
         assert table.row_count == 1  # type: ignore[attr-defined]
-        assert table.get_row_at(0) == ["Clinician, Site B", "beta", "bo", "It is lonely, honestly."]  # type: ignore[attr-defined]
+        row = [str(cell) for cell in table.get_row_at(0)]  # type: ignore[attr-defined]
+        assert row == ["Clinician, Site B", "beta", "bo", "It is lonely, honestly."]
         table.focus()
         await pilot.press("enter")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, CodingScreen)
         assert (screen.transcript_name, screen.selection.cursor) == ("beta", 2)
+
+
+async def test_square_brackets_in_the_projects_words_are_shown_as_written(
+    tiny_dir: Path, tmp_path: Path
+) -> None:
+    # Memos, quotes and search matches were read as markup: "[laughs]" vanished, and a memo with "[/i]"
+    # raised MarkupError and closed the workbench each time the memos screen opened.
+    said = "[laughs] I was the [/i] outsider, honestly."
+    (tmp_path / "gamma.txt").write_text(f"Interviewer: And then?\nParticipant: {said}\n", encoding="utf-8")
+    path = tmp_path / "b.qualcode"
+    with Project.init(path) as project:
+        project.import_codebook(tiny_dir / "tiny.yaml", "setup")
+        project.import_transcripts([tmp_path / "gamma.txt"], coder="setup")
+        start = project.transcript("gamma").text.index(said)
+        project.code("gamma", "Othered", coder="ana", start=start, end=start + len(said))
+        project.add_memo("Bo: [laughs] marks [/i] need review", coder="bo")
+    app = make_app(path, transcript=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        memos = app.screen.query_one("#memo-table")
+        assert str(memos.get_row_at(0)[3]) == "Bo: [laughs] marks [/i] need review"  # type: ignore[attr-defined]
+        await pilot.press("escape", "ctrl+r")
+        await pilot.pause()
+        quotes = app.screen.query_one("#quotes")
+        assert str(quotes.get_row_at(0)[3]) == said  # type: ignore[attr-defined]
+        await pilot.press("escape", "slash", *"outsider", "enter")
+        await pilot.pause()
+        hits = app.screen.query_one("#hits")
+        assert "[laughs] I was the [/i] outsider" in str(hits.get_option_at_index(0).prompt)  # type: ignore[attr-defined]
+        app.notify("Renamed [/i] to [b]")  # a notice quoting a name is not markup either
+        await pilot.pause()
 
 
 async def test_memos_screen_writes_and_edits(project_path: Path) -> None:
@@ -513,16 +546,16 @@ async def test_analysis_screen_counts_codings_by_role(project_path: Path, tiny_d
         await app.workers.wait_for_complete()
         await pilot.pause()
         table = app.screen.query_one("#frequencies")
-        rows = {table.get_row_at(i)[0].strip(): table.get_row_at(i)[1] for i in range(table.row_count)}  # type: ignore[attr-defined]
+        rows = {str(table.get_row_at(i)[0]).strip(): table.get_row_at(i)[1] for i in range(table.row_count)}  # type: ignore[attr-defined]
         assert rows["Othered"] == "3"
         app.screen.query_one("#by").value = "role"  # type: ignore[attr-defined]
         await pilot.pause()
         header = [str(c.label) for c in table.columns.values()]  # type: ignore[attr-defined]
         assert header == ["Code", "Clinician", "Peer worker"]
         othered = next(
-            table.get_row_at(i) for i in range(table.row_count) if table.get_row_at(i)[0] == "Othered"
+            table.get_row_at(i) for i in range(table.row_count) if str(table.get_row_at(i)[0]) == "Othered"
         )  # type: ignore[attr-defined]
-        assert othered == ["Othered", "1", "2"]
+        assert [str(cell) for cell in othered] == ["Othered", "1", "2"]
 
 
 async def test_switching_coder_reloads_the_coding_screen_for_the_new_coder(project_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -40,13 +41,14 @@ class SearchDialog(ModalScreen[SearchHit | None]):
         try:
             self.hits = self.project.search(event.value, regex=regex, limit=500)
         except QualcodeError as exc:
-            self.query_one("#count", Label).update(f"{exc.message} — {exc.hint}")
+            self.query_one("#count", Label).update(Text(f"{exc.message} — {exc.hint}"))
             return
         self.query_one("#count", Label).update(
             f"{len(self.hits)} matches" + (" (first 500)" if len(self.hits) >= 500 else "")
         )
         hits_list.add_options(
-            [Option(f"{hit.transcript}: …{hit.context}…", id=str(i)) for i, hit in enumerate(self.hits)]
+            # Verbatim, not markup: "[laughs]" vanished from the matches, "[/i]" raised MarkupError.
+            [Option(Text(f"{hit.transcript}: …{hit.context}…"), id=str(i)) for i, hit in enumerate(self.hits)]
         )
         if self.hits:
             hits_list.highlighted = 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -106,7 +107,7 @@ class AnalysisScreen(Screen[None]):
             grid.add_columns("Code", *columns)
             for row in wide.itertuples(index=False):
                 values = dict(zip(wide.columns, row, strict=True))
-                grid.add_row(str(values["code"]), *[_cell(values[c], measure) for c in columns])
+                grid.add_row(Text(str(values["code"])), *[_cell(values[c], measure) for c in columns])
             chart = matrix_chart(
                 wide, kind="heatmap" if len(columns) > 4 else "grouped", title=f"{_title(measure)} by {by}",
                 value_label=measure.replace("_", " "), percent=percent,
@@ -121,8 +122,8 @@ def _title(measure: str) -> str:
     return "Share of cases" if measure == "cases_share" else measure.capitalize()
 
 
-def _indent(row: Any) -> str:
-    return "  " * int(getattr(row, "level", 0) or 0) + str(row.code)
+def _indent(row: Any) -> Text:
+    return Text("  " * int(getattr(row, "level", 0) or 0) + str(row.code))  # a name, not markup
 
 
 def _cell(value: Any, measure: str) -> str:

@@ -82,7 +82,9 @@ class FieldsEditor(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog memo-editor"):
-            yield Label(f"{self.code.name}: edit (ctrl+s saves, escape cancels)", classes="dialog-title")
+            yield Label(
+                f"{self.code.name}: edit (ctrl+s saves, escape cancels)", classes="dialog-title", markup=False
+            )
             yield TextArea(fields_as_yaml(self.code), language=None, id="fields")
 
     def action_save(self) -> None:
@@ -95,7 +97,7 @@ class CodingsChooser(ModalScreen[list[int] | None]):
     BINDINGS = [Binding("ctrl+s,enter", "done", "Split with these", priority=True),
                 Binding("escape", "dismiss(None)", "Cancel")]  # fmt: skip
 
-    def __init__(self, choices: list[tuple[str, int]]) -> None:
+    def __init__(self, choices: list[tuple[Text, int]]) -> None:
         super().__init__()
         self.choices = choices
 
@@ -267,7 +269,7 @@ class CodebookScreen(Screen[None]):
             if not new:
                 return
             choices = [
-                (f"{c.transcript} · {c.coder} · {' '.join(c.text.split())[:70]}", c.id) for c in codings
+                (Text(f"{c.transcript} · {c.coder} · {' '.join(c.text.split())[:70]}"), c.id) for c in codings
             ]
 
             def split(ids: list[int] | None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -57,7 +58,13 @@ class MemosScreen(Screen[None]):
         for memo in self.memos:
             on = memo.target.value + (f" {memo.target_name}" if memo.target_name else "")
             first = memo.text.strip().splitlines()[0] if memo.text.strip() else ""
-            table.add_row(memo.updated_at.astimezone().strftime("%d %b %H:%M"), memo.author, on, first[:60])
+            # The project's words are shown as written: as markup, "[/i]" in a memo raised MarkupError.
+            table.add_row(
+                memo.updated_at.astimezone().strftime("%d %b %H:%M"),
+                Text(memo.author),
+                Text(on),
+                Text(first[:60]),
+            )
         if self.memos:
             table.move_cursor(row=min(row, len(self.memos) - 1))
         self._show_current()

@@ -77,7 +77,7 @@ class ProjectScreen(Screen[None]):
                 shares.append(f"{100 * done / total:3.0f}%" if total else "—")
             values = attrs.get(summary.case or "", {})
             table.add_row(
-                summary.name, *[values.get(k, "") for k in keys], f"{summary.words:,}", *shares,
+                Text(summary.name), *[Text(values.get(k, "")) for k in keys], f"{summary.words:,}", *shares,
                 str(summary.codings), key=summary.name,
             )  # fmt: skip
         if table.row_count:

@@ -113,11 +113,12 @@ class RetrievalScreen(Screen[None]):
         case_of = {t.name: t.case for t in project.transcripts()}
         for coding in self.rows:
             case = case_of.get(coding.transcript)
+            # Verbatim, not markup: "[laughs]" vanished from quotes and "[/i]" raised MarkupError.
             table.add_row(
-                attribution(cases.get(case or "", {}), case), coding.transcript, coding.coder,
-                " ".join(coding.text.split()),
+                Text(attribution(cases.get(case or "", {}), case)), Text(coding.transcript), Text(coding.coder),
+                Text(" ".join(coding.text.split())),
             )  # fmt: skip
-        self.query_one("#quote-count", Label).update(f"{len(self.rows)} quotes coded {option.id}")
+        self.query_one("#quote-count", Label).update(Text(f"{len(self.rows)} quotes coded {option.id}"))
 
     def action_jump(self) -> None:
         table = self.query_one("#quotes", DataTable)
