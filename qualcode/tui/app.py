@@ -290,6 +290,16 @@ class QualcodeApp(App[None]):
             self._reload_screens()
             self.notify("Updated with changes made elsewhere", timeout=2)
 
+    def codebook_changed_here(self) -> None:
+        """The codebook editor changed the codebook: the coding screen under it keys codes by name, and the
+        poll skips this workbench's own changes, so it is told now (a renamed code's key said "renamed
+        elsewhere" and stored nothing; an added code was missing from its list and picker)."""
+        from qualcode.tui.screens.coding import CodingScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CodingScreen):
+                screen.reload_codes()
+
     def _reload_screens(self) -> None:
         """Re-read the project in the top screen that shows its data, under any dialog, and in a coding
         screen under the codebook editor or another full screen: its keys act on codes, which may be

@@ -400,6 +400,22 @@ async def test_codebook_editor_renames_deletes_and_undoes(project_path: Path) ->
         assert stored(project_path) == [("alpha", 13, 31, "Hope", "ana")]
 
 
+async def test_the_coding_screen_under_the_editor_takes_its_changes_at_once(project_path: Path) -> None:
+    # The editor's changes were this workbench's own, which the poll skips: back on the coding screen,
+    # Othered's key said "renamed elsewhere" and stored nothing, until an error or an undo reloaded it.
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+e", "down", "down", "r", *"Outsider", "enter", "escape")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        assert "Outsider" in [c.name for c in screen.codebook] and screen.keys["o"] == "Outsider"
+        await pilot.press("j", "j", "o")
+        await pilot.pause()
+        assert not isinstance(app.screen, ErrorDialog)
+    assert stored(project_path) == [("alpha", 63, 87, "Outsider", "ana")]
+
+
 async def test_a_refused_change_shows_an_error_and_changes_nothing(project_path: Path) -> None:
     app = make_app(project_path, transcript=None)
     async with app.run_test(size=SIZE) as pilot:

@@ -192,6 +192,7 @@ class CodebookScreen(Screen[None]):
             self.qapp.show_error(exc)
             return
         self.qapp.note_own_change()
+        self.qapp.codebook_changed_here()
         self.notify(done, timeout=2)
         self.reload(select)
 
