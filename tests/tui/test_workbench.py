@@ -394,7 +394,9 @@ async def test_codebook_editor_renames_deletes_and_undoes(project_path: Path) ->
         with Project.open(project_path) as project:
             assert project.codebook().get("Outsider") is not None
         await pilot.press("down", "down", "d")  # Hope, which has one coding
-        await pilot.press("y")
+        await pilot.press("enter")  # Cancel has the focus: a stray Enter deletes nothing
+        assert stored(project_path) == [("alpha", 13, 31, "Hope", "ana")]
+        await pilot.press("d", "y")
         assert stored(project_path) == []
         await pilot.press("u")
         assert stored(project_path) == [("alpha", 13, 31, "Hope", "ana")]

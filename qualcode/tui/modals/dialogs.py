@@ -29,6 +29,10 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(self.yes, variant="error", id="yes")
                 yield Button("Cancel", id="no")
 
+    def on_mount(self) -> None:
+        # Enter on the question keeps things as they are; the yes takes "y" or a click (it deletes).
+        self.query_one("#no", Button).focus()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
 
