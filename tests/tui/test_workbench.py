@@ -207,6 +207,23 @@ async def test_a_memo_on_the_coding_under_the_cursor(project_path: Path) -> None
         )
 
 
+async def test_a_memo_on_a_coding_over_several_segments(project_path: Path) -> None:
+    # After coding two segments the selection is back to one, and "m" offered only the transcript, the
+    # code and the project: the coding could not be memoed without selecting its exact span again.
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "shift+down", "o", "m", *"both sentences", "ctrl+s")
+    with Project.open(project_path) as project:
+        [coding] = project.codings()
+        assert (coding.span.start, coding.span.end) == (63, 125)
+        [memo] = project.memos()
+        assert (memo.text, memo.target, memo.target_name) == (
+            "both sentences",
+            MemoTarget.CODING,
+            str(coding.id),
+        )
+
+
 async def test_search_jumps_to_a_match_in_another_transcript(project_path: Path) -> None:
     app = make_app(project_path)
     async with app.run_test(size=SIZE) as pilot:

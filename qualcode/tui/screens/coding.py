@@ -378,10 +378,20 @@ class CodingScreen(Screen[None]):
 
     def action_memo(self) -> None:
         span = self.selection.span
-        mine = [c for c in self.codings if span is not None and c.span == span]
+        # The coder's codings on the selection, the exact ones first: after coding several segments the
+        # selection is back to one of them, and the coding over it must still be offered.
+        mine = sorted(
+            (
+                c
+                for c in self.codings
+                if span is not None and c.span.start < span.end and span.start < c.span.end
+            ),
+            key=lambda c: (c.span != span, c.span.start),
+        )
         targets: list[tuple[str, MemoTarget, str | None]] = []
         for coding in mine:
-            targets.append((f"this coding: {coding.code}", MemoTarget.CODING, str(coding.id)))
+            where = "this coding" if coding.span == span else "the coding over this"
+            targets.append((f"{where}: {coding.code}", MemoTarget.CODING, str(coding.id)))
         targets.append((f"transcript {self.transcript_name}", MemoTarget.TRANSCRIPT, self.transcript_name))
         if self.focus_code:
             targets.append((f"code {self.focus_code}", MemoTarget.CODE, self.focus_code))
