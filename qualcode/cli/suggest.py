@@ -143,8 +143,8 @@ def suggest(
                     # JSON keeps them as records; CSV and the table need one cell.
                     [{"code": s.code, "score": s.score} for s in u.suggestions]
                     if fmt == "json"
-                    # The scores as every other row prints them: rounded to two places, a 0.1995
-                    # showed as 0.20 here and under "weak guesses (under 0.20)" in the workbench.
+                    # The scores as the other rows print them; rounded to two places, a 0.1995
+                    # showed as 0.20 here but under "weak guesses (under 0.20)" in the workbench.
                     else "; ".join(f"{s.code} {s.score}" for s in u.suggestions),
                 ]
                 for u in found
@@ -267,13 +267,14 @@ def evaluate(
             "give a number of transcripts (1, 2, ...) or a fraction above 0 and below 1",
             param_hint="--holdout",
         )
+    wanted = _steps(steps)
     with opened(project, reading=True) as proj:
         reports: list[EvaluationReport] = []
         # disable=None: a bar on a terminal, nothing when stderr is a file or a pipe.
         with tqdm(total=1, file=sys.stderr, disable=None, leave=False) as bar:
             for step in proj.iter_evaluate_suggestions(
                 gold_coder,
-                steps=_steps(steps),
+                steps=wanted,
                 seed=seed,
                 splits=splits,
                 order=order,
@@ -290,7 +291,7 @@ def evaluate(
                     reports.append(step)
         first = reports[0]
         if click.get_current_context().get_parameter_source("steps") != ParameterSource.DEFAULT:
-            _note_unreached(_steps(steps), [r.train_units for r in reports])
+            _note_unreached(wanted, [r.train_units for r in reports])
         said = (
             f"gold coder {first.gold_coder!r}; unit: {first.granularity}; order: {first.order}; "
             f"{_count_range(r.train_units for r in reports)} units to learn from, "
