@@ -42,6 +42,15 @@ from qualcode.model import (
     Transcript,
     TranscriptSummary,
 )
+from qualcode.model.speakers import (
+    Speaker,
+    SpeakerRole,
+    SpeakerRule,
+    decide_speakers,
+    label_key,
+    parse_assignment,
+    parse_role,
+)
 from qualcode.store.engine import create_project_store, open_project_store
 from qualcode.store.repository import NewCoding, NewTranscript, Repository
 
@@ -75,6 +84,7 @@ class FileResult:
     turns: int = 0
     segments: int = 0
     words: int = 0
+    warnings: tuple[str, ...] = ()  # lines the importer was unsure of, and what it did with them
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +301,7 @@ class Project:
                 turns, segments = len(parsed.turns), len(item.segments)
                 results[path] = FileResult(
                     path, "imported", f"{turns} turns, {segments} segments", item.name,
-                    turns, segments, len(parsed.text.split()),
+                    turns, segments, len(parsed.text.split()), parsed.warnings,
                 )  # fmt: skip
         return results
 
@@ -347,7 +357,11 @@ class Project:
 
         A ``participant`` (or ``case``/``id``) column names the case; a ``transcript`` (or ``file``)
         column names the transcript it belongs to. Without a transcript column, a participant id that
-        equals a transcript name links that transcript. Every other column is an attribute.
+        equals a transcript name links that transcript. A ``speaker`` column gives the label the
+        participant has in the transcript; with a ``speaker_role`` column, a row can instead name a member
+        of the research team (``interviewer``, ``facilitator``, ``note-taker``: no participant, no
+        attributes; in the row's transcript, or every transcript when it names none). Every other column
+        is an attribute.
         """
         path = Path(csv_path)
         case_keys = ("participant", "case", "id", "participant_id")
@@ -356,17 +370,28 @@ class Project:
         case_col = next((k for k in case_keys if k in header), None)
         transcript_col = next((k for k in transcript_keys if k in header), None)
         known = set(self.repo.transcript_names())
-        attribute_cols = [h for h in header if h and h not in (case_col, transcript_col)]
+        speaker_cols = ("speaker", "speaker_role")
+        attribute_cols = [h for h in header if h and h not in (case_col, transcript_col, *speaker_cols)]
         values: dict[str, dict[str, str]] = {}
         links: dict[str, str] = {}
         unmatched: list[str] = []
+        rules: list[SpeakerRule] = []
         for row in rows:
             case = row.get(case_col) if case_col else ""
             transcript = row.get(transcript_col) if transcript_col else ""
             if transcript and transcript not in known:
                 stem = Path(transcript).stem
                 transcript = stem if stem in known else transcript
+            speaker, role_text = row.get("speaker"), row.get("speaker_role")
+            role = parse_role(role_text, f"{path}:{row.line}") if role_text else SpeakerRole.PARTICIPANT
+            if role.is_team:
+                if not speaker:
+                    raise InputError(f"{path}:{row.line}: a speaker_role but no speaker", "name the speaker")
+                rules.append(SpeakerRule(speaker, role, transcript if transcript in known else None))
+                continue
             case = case or transcript
+            if speaker:
+                rules.append(SpeakerRule(speaker, role, transcript if transcript in known else None, case))
             if not case:
                 raise InputError(f"{path}:{row.line}: no participant or transcript on this row", "fill it in")
             values[case] = {col: row.get(col) for col in attribute_cols if row.get(col)}
@@ -378,10 +403,68 @@ class Project:
                     f"{path}:{row.line}: {target!r} matches no transcript (attributes kept for case)"
                 )
         self.repo.set_attributes(values, links, coder, path.name)
+        if rules:
+            from qualcode.store import speakers as speaker_store
+
+            speaker_store.set_rules(self.repo, rules, coder, path.name)
         return AttributeReport(sorted(values), links, unmatched)
 
     def cases(self) -> list[Case]:
         return self.repo.cases()
+
+    # -- speakers ---------------------------------------------------------------------------------
+
+    def speakers(self, transcripts: Collection[str] | None = None) -> list[Speaker]:
+        """Every speaker of every transcript (or of those named): participant and case, or research team.
+
+        Decided from the user's rules, then detected (see :mod:`qualcode.model.speakers`).
+        """
+        from qualcode.store import speakers as store
+
+        appearances, cases = store.appearances(self.repo)
+        if transcripts is not None:
+            self._known_transcripts(list(transcripts))
+        decided = decide_speakers(appearances, cases, store.rules(self.repo))
+        if transcripts is None:
+            return decided
+        wanted = set(transcripts)
+        return [s for s in decided if s.transcript in wanted]
+
+    def set_speakers(
+        self, assignments: Sequence[str], *, transcript: str | None = None, coder: str | None = None
+    ) -> list[Speaker]:
+        """Say who speakers are: ``"Name=interviewer"``, ``"Name=participant"``, ``"Name=case:P07"``.
+
+        Args:
+            assignments: One per speaker label.
+            transcript: Only in this transcript; None: in every transcript where the label speaks.
+
+        Returns:
+            The speakers these rules now decide.
+
+        Raises:
+            InputError: for a malformed assignment, or a label that speaks in none of the transcripts meant.
+        """
+        from qualcode.store import speakers as store
+
+        if transcript is not None:
+            self._known_transcripts([transcript])
+        present = self.speakers([transcript] if transcript is not None else None)
+        keys = {label_key(s.label) for s in present}
+        rules = []
+        for text in assignments:
+            label, role, case = parse_assignment(text)
+            if label_key(label) not in keys:
+                where = f"transcript {transcript!r}" if transcript is not None else "any transcript"
+                known = sorted({s.label for s in present}, key=str.casefold)
+                raise InputError(
+                    f"--set {text!r}: no speaker {label!r} in {where}",
+                    "speakers there: " + (", ".join(known[:12]) or "none"),
+                )
+            rules.append(SpeakerRule(label, role, transcript, case))
+        store.set_rules(self.repo, rules, coder, "speakers --set")
+        changed = {label_key(r.label) for r in rules}
+        return [s for s in self.speakers() if label_key(s.label) in changed and s.by_user]
 
     # -- codebook ---------------------------------------------------------------------------------
 
@@ -783,10 +866,13 @@ class Project:
 
         if flt is None:
             flt = CodingFilter(**{k: tuple(v) for k, v in criteria.items()})
+        from qualcode.store import speakers as speaker_store
+
         rows = self.repo.analysis_rows()
         corpus = corpus_from_rows(
-            self.codebook(), rows.transcripts, rows.turns, rows.segments, self.cases(), rows.codings
-        )
+            self.codebook(), rows.transcripts, rows.turns, rows.segments, self.cases(), rows.codings,
+            speaker_store.rules(self.repo),
+        )  # fmt: skip
         return corpus.filtered(flt)
 
     def frequencies(self, by: str | None = None, *, rollup: bool = True, **criteria: Any) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from qualcode.errors import InputError
 from qualcode.model import Case, Codebook, Coding, CodingFilter, Segment, Transcript
 from qualcode.model.codebook import ordered
+from qualcode.model.speakers import Speaker, SpeakerRule, decide_speakers
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     IntArray = npt.NDArray[np.int64]
 
 NOT_SET = "(not set)"  # the value of an attribute a case does not have
+RESEARCH_TEAM = "(research team)"  # the case and attribute value of what the research team said
 BUILT_IN_DIMENSIONS = ("code", "transcript", "case", "coder")
 # Every character Python's str.split() treats as white space (they all lie below U+3001), so word counts
 # here equal len(text.split()).
@@ -48,8 +50,13 @@ class Corpus:
             ``gstart``, ``gend``, ``created_at``; sorted by ``gstart``.
         segments: One row per segment: ``tidx``, ``segment``, ``turn``, ``start``, ``end``, ``gstart``,
             ``gend``; sorted by ``gstart``.
-        turns: One row per turn: ``tidx``, ``turn``, ``speaker``, ``start``, ``end``, ``gstart``, ``gend``.
+        turns: One row per turn: ``tidx``, ``turn``, ``speaker``, ``start``, ``end``, ``gstart``, ``gend``,
+            ``team`` (the research team's role, e.g. "interviewer", or "" for a participant) and
+            ``speaker_case`` (a participant's case, "" for the team).
         texts: Transcript name to its text.
+        speakers: (transcript, label) -> who that speaker is, decided over the whole project (a subset keeps
+            the decisions: "speaks in most transcripts" is about the study, not the selection).
+        case_attributes: Case name -> its attributes (a participant's case may differ from the transcript's).
     """
 
     codebook: Codebook
@@ -59,6 +66,8 @@ class Corpus:
     segments: pd.DataFrame
     turns: pd.DataFrame
     texts: Mapping[str, str]
+    speakers: Mapping[tuple[str, str], Speaker]
+    case_attributes: Mapping[str, Mapping[str, str]]
 
     # -- codes ------------------------------------------------------------------------------------
 
@@ -130,6 +139,47 @@ class Corpus:
 
         codes, _ = pd.factorize(self.transcripts["case"], sort=True)
         return codes.astype("int64")
+
+    @cached_property
+    def coding_team(self) -> npt.NDArray[np.object_]:
+        """Per coding row, the research team's role of the speaker it starts in ("" for a participant)."""
+        return self._coding_speaker[0]
+
+    @cached_property
+    def coding_case(self) -> npt.NDArray[np.object_]:
+        """Per coding row, the case of the participant who said it (:data:`RESEARCH_TEAM` for the team).
+
+        A coding is credited to the speaker of the turn it starts in; one outside every turn, to the
+        transcript's case.
+        """
+        return self._coding_speaker[1]
+
+    @cached_property
+    def _coding_speaker(self) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]:
+        import numpy as np
+
+        first, _ = self.unit_range("turn")
+        team = np.array([*self.turns["team"].tolist(), ""], dtype=object)[first]
+        own = np.array([*self.turns["speaker_case"].tolist(), ""], dtype=object)[first]
+        fallback = self.transcripts["case"].to_numpy(dtype=object)[
+            self.codings["tidx"].to_numpy(dtype="int64")
+        ]
+        case = np.where(team != "", RESEARCH_TEAM, np.where(own != "", own, fallback))
+        return team.astype(object), case.astype(object)
+
+    def case_attribute(self, cases: npt.NDArray[np.object_], name: str) -> npt.NDArray[np.object_]:
+        """The value of attribute ``name`` for each case (:data:`RESEARCH_TEAM` for the team's words)."""
+        import numpy as np
+
+        values = {
+            case: (
+                RESEARCH_TEAM
+                if case == RESEARCH_TEAM
+                else self.case_attributes.get(case, {}).get(name) or NOT_SET
+            )
+            for case in set(cases.tolist())
+        }
+        return np.array([values[c] for c in cases.tolist()], dtype=object)
 
     # -- positions --------------------------------------------------------------------------------
 
@@ -230,6 +280,8 @@ class Corpus:
         keep = np.ones(len(self.transcripts), dtype=bool)
         if transcripts:
             keep &= self.transcripts["transcript"].isin(list(transcripts)).to_numpy()
+        codings = self.codings
+        mask = np.ones(len(codings), dtype=bool)
         for attr, value in where:
             name = self.check_dimension(attr)
             if name in ("transcript", "case"):
@@ -241,8 +293,10 @@ class Corpus:
                 )
             else:
                 keep &= (self.attributes[name] == value).to_numpy()
-        codings = self.codings
-        mask = np.ones(len(codings), dtype=bool)
+            if name != "transcript":
+                # What the interviewer (or another participant) said is not this case's: by its speaker.
+                spoken = self.coding_case if name == "case" else self.case_attribute(self.coding_case, name)
+                mask &= spoken == value
         if codes:
             mask &= codings["code"].isin(sorted(self.descendants(codes))).to_numpy()
         if coders:
@@ -288,6 +342,8 @@ def _renumbered(corpus: Corpus, kept: IntArray, coding_mask: Any) -> Corpus:
         segments=narrowed(corpus.segments),
         turns=narrowed(corpus.turns),
         texts={k: v for k, v in corpus.texts.items() if k in names},
+        speakers=corpus.speakers,
+        case_attributes=corpus.case_attributes,
     )
 
 
@@ -359,6 +415,7 @@ def build_corpus(
     segments: Mapping[str, Sequence[Segment]],
     cases: Iterable[Case],
     codings: Iterable[Coding],
+    speaker_rules: Sequence[SpeakerRule] = (),
 ) -> Corpus:
     """Put a project's model objects into the frames an analysis computes over.
 
@@ -368,6 +425,7 @@ def build_corpus(
         segments: Each transcript's segments, by transcript name.
         cases: The cases, with their attributes.
         codings: The codings (those of transcripts not given are left out).
+        speaker_rules: The user's decisions on who speakers are (the rest is detected).
     """
     records = list(transcripts)
     return corpus_from_rows(
@@ -384,6 +442,7 @@ def build_corpus(
             (c.id, c.transcript, c.code, c.coder, c.origin.value, c.span.start, c.span.end, c.created_at)
             for c in codings
         ],
+        speaker_rules,
     )
 
 
@@ -394,6 +453,7 @@ def corpus_from_rows(
     segments: Sequence[tuple[str, int, int, int, int]],
     cases: Iterable[Case],
     codings: Sequence[tuple[int, str, str, str, str, int, int, datetime]],
+    speaker_rules: Sequence[SpeakerRule] = (),
 ) -> Corpus:
     """Build a corpus from plain rows, as a bulk read of the store gives them (no model objects).
 
@@ -405,12 +465,14 @@ def corpus_from_rows(
         cases: The cases, with their attributes.
         codings: (id, transcript, code, coder, origin, start, end, created_at) per coding; codings of
             transcripts not given are left out.
+        speaker_rules: The user's decisions on who speakers are (the rest is detected).
     """
     import numpy as np
     import pandas as pd
 
     records = sorted(transcripts, key=lambda t: t[0])
     attributes_of = {case.name: case.attributes for case in cases}
+    speakers = _decided_speakers(records, turns, speaker_rules)
     names = [name for name, _, _ in records]
     lengths = np.array([len(text) for _, text, _ in records], dtype="int64")
     bases = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype("int64") if records else lengths
@@ -440,15 +502,42 @@ def corpus_from_rows(
         table["tidx"] = tidx.reindex(table["tidx"]).to_numpy(dtype="int64")
         return _positioned(table, bases)
 
+    turn_frame = positioned(turns, ["tidx", "turn", "speaker", "start", "end"])
+    who = [
+        speakers.get((names[i], label))
+        for i, label in zip(turn_frame["tidx"], turn_frame["speaker"], strict=True)
+    ]
+    turn_frame["team"] = pd.Series([s.role.value if s and s.is_team else "" for s in who], dtype="object")
+    turn_frame["speaker_case"] = pd.Series([(s.case or "") if s else "" for s in who], dtype="object")
     return Corpus(
         codebook,
         frame,
         attributes,
         positioned(codings, ["id", "tidx", "code", "coder", "origin", "start", "end", "created_at"]),
         positioned(segments, ["tidx", "segment", "turn", "start", "end"]),
-        positioned(turns, ["tidx", "turn", "speaker", "start", "end"]),
+        turn_frame,
         texts,
+        speakers,
+        attributes_of,
     )
+
+
+def _decided_speakers(
+    transcripts: Sequence[tuple[str, str, str | None]],
+    turns: Sequence[tuple[str, int, str, int, int]],
+    rules: Sequence[SpeakerRule],
+) -> dict[tuple[str, str], Speaker]:
+    """Who each (transcript, label) is, decided over every transcript given."""
+    counts: dict[str, dict[str, int]] = {name: {} for name, _, _ in transcripts}
+    for name, _idx, label, _start, _end in sorted(turns, key=lambda r: (r[0], r[1])):
+        if name in counts:
+            counts[name][label] = counts[name].get(label, 0) + 1
+    decided = decide_speakers(
+        {name: list(labels.items()) for name, labels in counts.items()},
+        {name: case for name, _, case in transcripts},
+        rules,
+    )
+    return {(s.transcript, s.label): s for s in decided}
 
 
 def _positioned(frame: pd.DataFrame, bases: IntArray) -> pd.DataFrame:

@@ -68,7 +68,10 @@ def frequencies(corpus: Corpus, by: str | None = None, *, rollup: bool = True) -
 
     counts = {"codings": np.bincount(group, minlength=n_groups)}
     counts["transcripts"] = _distinct(group, tidx[row], n_groups)
-    counts["cases"] = _distinct(group, corpus.case_ids[tidx[row]], n_groups)
+    # Cases whose participants said it: the research team's words count for no case.
+    case_number, _ = pd.factorize(corpus.coding_case, sort=True)
+    by_participant = corpus.coding_team[row] == ""
+    counts["cases"] = _distinct(group[by_participant], case_number[row][by_participant], n_groups)
     unit_rows, units = corpus.units("segment")
     counts["segments"] = _distinct_units(group, row, unit_rows, units, len(codings), n_groups)
     merged_group, start, end = merged_ranges(
@@ -150,24 +153,44 @@ def _dimension_values(
         of_row, coders = pd.factorize(codings["coder"], sort=True)
         names = [str(c) for c in coders]
         return names, of_row.astype("int64"), np.full(len(names), all_cases, dtype="int64")
-    if dimension in ("transcript", "case"):
+    if dimension == "transcript":
         per_transcript = corpus.transcripts[dimension]
+        values = _sorted_values(per_transcript)
+        index = {v: i for i, v in enumerate(values)}
+        value_of_transcript = per_transcript.map(index).to_numpy(dtype="int64")
+        of_row = (
+            value_of_transcript[codings["tidx"].to_numpy(dtype="int64")] if n else np.zeros(0, dtype="int64")
+        )
     else:
-        per_transcript = corpus.attributes[dimension]
-    values = _sorted_values(per_transcript)
-    index = {v: i for i, v in enumerate(values)}
-    value_of_transcript = per_transcript.map(index).to_numpy(dtype="int64")
+        # By the case of who said it: the interviewer's words are the research team's, not the participant's.
+        per_transcript = (
+            corpus.transcripts["case"]
+            if dimension == "case"
+            else pd.Series(
+                corpus.case_attribute(corpus.transcripts["case"].to_numpy(dtype=object), dimension)
+            )
+        )
+        spoken = (
+            corpus.coding_case
+            if dimension == "case"
+            else corpus.case_attribute(corpus.coding_case, dimension)
+        )
+        values = _sorted_values(pd.concat([per_transcript, pd.Series(spoken, dtype=object)]))
+        index = {v: i for i, v in enumerate(values)}
+        value_of_transcript = per_transcript.map(index).to_numpy(dtype="int64")
+        of_row = np.array([index[v] for v in spoken.tolist()], dtype="int64")
     # Cases in scope per value: distinct (value, case) pairs.
     pairs = pd.DataFrame({"v": value_of_transcript, "c": corpus.case_ids}).drop_duplicates()
     totals = np.bincount(pairs["v"].to_numpy(dtype="int64"), minlength=len(values))
-    of_row = value_of_transcript[codings["tidx"].to_numpy(dtype="int64")] if n else np.zeros(0, dtype="int64")
     return values, of_row, totals.astype("int64")
 
 
 def _sorted_values(series: pd.Series) -> list[str]:
-    from qualcode.analysis.corpus import NOT_SET
+    from qualcode.analysis.corpus import NOT_SET, RESEARCH_TEAM
 
-    values = sorted({str(v) for v in series}, key=lambda v: (v == NOT_SET, v.casefold(), v))
+    values = sorted(
+        {str(v) for v in series}, key=lambda v: (v == RESEARCH_TEAM, v == NOT_SET, v.casefold(), v)
+    )
     return values
 
 

@@ -133,28 +133,40 @@ class Pseudonymiser:
 
 
 def speaker_ids(corpus: Corpus, taken: Iterable[str] = ()) -> dict[tuple[str, str], str]:
-    """Each (transcript, speaker label) that names a person, mapped to a participant id.
+    """Each (transcript, speaker label) that names a person, mapped to a pseudonym.
 
-    The id is the transcript's case (``P01``); several people in one transcript get ``P01-1``, ``P01-2``
-    in order of first speaking. A case named like a person (found in ``taken`` or among the speakers)
-    is not used: such a transcript's speakers become ``Participant N`` instead.
+    A participant's is their case (``P01``); several participants of one case in a transcript get
+    ``P01-1``, ``P01-2`` in order of first speaking. A case named like a person (found in ``taken`` or
+    among the speakers) is not used: such a transcript's speakers become ``Participant N`` instead. A
+    member of the research team named by name is one pseudonym across the whole project
+    (``Interviewer 1``, ``Interviewer 2`` in order of name), never a participant's.
     """
     taken_keys = {_key(n) for n in taken}
     speakers = corpus.turns[["tidx", "speaker"]].drop_duplicates()
     labels = {_key(s) for s in speakers["speaker"]}
     names = corpus.transcripts["transcript"].tolist()
-    cases = corpus.transcripts["case"].tolist()
     ids: dict[tuple[str, str], str] = {}
-    per_transcript: dict[int, list[str]] = {}
+    per_case: dict[tuple[int, str], list[str]] = {}
+    team: dict[str, list[tuple[str, str]]] = {}
     for tidx, label in zip(speakers["tidx"], speakers["speaker"], strict=True):
-        if not is_generic_label(label) and _key(label) != _key(cases[tidx]):
-            per_transcript.setdefault(int(tidx), []).append(label)
-    for tidx, people in per_transcript.items():
-        case = cases[tidx]
+        who = corpus.speakers.get((names[tidx], label))
+        if who is None or is_generic_label(label):
+            continue
+        if who.is_team:
+            team.setdefault(f"{who.role.display_name}:{_key(label)}", []).append((names[tidx], label))
+        elif _key(label) != _key(who.case or ""):
+            per_case.setdefault((int(tidx), who.case or names[tidx]), []).append(label)
+    for (tidx, case), people in per_case.items():
         if _key(case) in taken_keys or _key(case) in labels:
             case = f"Participant {tidx + 1}"
         for n, label in enumerate(people, start=1):
             ids[(names[tidx], label)] = case if len(people) == 1 else f"{case}-{n}"
+    numbers: dict[str, int] = {}
+    for key in sorted(team):
+        role = key.split(":", 1)[0]
+        numbers[role] = numbers.get(role, 0) + 1
+        for where in team[key]:
+            ids[where] = f"{role} {numbers[role]}"
     return ids
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.analysis.corpus import NOT_SET, Corpus
 from qualcode.errors import InputError
+from qualcode.model.speakers import SpeakerRole
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,15 +25,6 @@ QUOTE_COLUMNS = (
     "code", "transcript", "case", "speaker", "start", "end", "coders", "attribution", "quote", "context",
 )  # fmt: skip
 _BUILT_IN_FIELDS = ("case", "transcript", "speaker")
-# Speaker labels of the people asking the questions: their quotes are attributed to them, not the case.
-_INTERVIEWER = re.compile(
-    r"^(?:interviewer|facilitator|moderator|researcher|int|iv|i|q)\s*\d*$", re.IGNORECASE
-)
-
-
-def is_interviewer(label: str) -> bool:
-    """Whether a speaker label names the interviewer rather than the participant."""
-    return bool(_INTERVIEWER.match(label.strip()))
 
 
 def default_template(corpus: Corpus) -> str:
@@ -122,11 +114,10 @@ def quotes(
     speakers = [*corpus.turns["speaker"].tolist(), ""]  # index -1 (no turn) reads the empty label
     speaker_of = np.array([speakers[u] for u in first_turn[rows].tolist()], dtype=object)
     if per_code is not None:
-        labels = {label: is_interviewer(label) for label in set(speaker_of)}
         words = corpus.words_in(codings["gstart"].to_numpy()[rows], codings["gend"].to_numpy()[rows])
         chosen = _ranked(
             order[rows],
-            np.array([labels[label] for label in speaker_of], dtype=bool),
+            corpus.coding_team[rows] != "",
             sizes,
             np.abs(words - 25),
             corpus.case_ids[tidx_all[rows]],
@@ -136,7 +127,10 @@ def quotes(
     tidx = tidx_all[rows]
     starts, ends = start_all[rows], end_all[rows]
     names = corpus.transcripts["transcript"].to_numpy()
-    cases = corpus.transcripts["case"].to_numpy()
+    transcript_cases = corpus.transcripts["case"].to_numpy()
+    # Each quote is its speaker's: a participant's case, or the research team's (never the participant's).
+    team_of = corpus.coding_team[rows]
+    cases = np.where(team_of != "", "", corpus.coding_case[rows]).astype(object)
     texts = [corpus.texts[n] for n in names]
     # Loops below run over plain lists: indexing numpy arrays one item at a time is slow.
     tidx_list = tidx.tolist()
@@ -164,18 +158,26 @@ def quotes(
                 cache[(f, la)] = _clean(texts[t][unit_start[f] : unit_end[la]])
             context_text.append(cache[(f, la)])
     attribute_rows = corpus.attributes.to_dict("records")
-    made: dict[tuple[int, str], str] = {}
+    made: dict[tuple[int, str, str, str], str] = {}
     attribution = []
-    for t, s in zip(tidx_list, speaker, strict=True):
-        who = (int(t), str(s))
+    for t, s, case, team in zip(tidx_list, speaker, cases.tolist(), team_of.tolist(), strict=True):
+        who = (int(t), str(s), case, team)
         if who not in made:
-            made[who] = _attribution(template, attribute_rows[t], names[t], cases[t], s)
+            # The interview's participant, for "Interviewer, speaking with Peer worker, Site A".
+            host = transcript_cases[t] if team else case
+            values = (
+                attribute_rows[t]
+                if host == transcript_cases[t]
+                else dict(corpus.case_attributes.get(host, {}))
+            )
+            text = _attribution(template, values, names[t], host, s)
+            made[who] = f"{SpeakerRole(team).display_name}, speaking with {text}" if team else text
         attribution.append(made[who])
     frame = pd.DataFrame(
         {
             "code": np.array(corpus.code_names, dtype=object)[order[rows]],
             "transcript": names[tidx],
-            "case": cases[tidx],
+            "case": cases,
             "speaker": speaker,
             "start": starts,
             "end": ends,
@@ -207,7 +209,7 @@ def top_quotes(frame: pd.DataFrame, per_code: int = 3) -> pd.DataFrame:
     case, _ = pd.factorize(frame["case"])
     chosen = _ranked(
         code.astype("int64"),
-        np.array([is_interviewer(s) for s in frame["speaker"].to_numpy()], dtype=bool),
+        (frame["case"] == "").to_numpy(dtype=bool),  # the research team's words have no case
         np.array([c.count(";") + 1 for c in frame["coders"].to_numpy()], dtype="int64"),
         # Quotes have single spaces, so spaces + 1 is the word count.
         np.array([abs(q.count(" ") + 1 - 25) for q in frame["quote"].to_numpy()], dtype="int64"),
@@ -257,10 +259,7 @@ def _attribution(template: str, attributes: dict[str, str], transcript: str, cas
     values.update(case=case, transcript=transcript, speaker=speaker)
     text = template.format_map(values)
     # A missing value leaves its separator behind ("Peer worker, "): tidy those away.
-    text = re.sub(r"(?:\s*[,;/|-]\s*){2,}", ", ", text).strip(" ,;/|-") or case
-    if speaker and is_interviewer(speaker):
-        return f"{speaker}, speaking with {text}"
-    return text
+    return re.sub(r"(?:\s*[,;/|-]\s*){2,}", ", ", text).strip(" ,;/|-") or case
 
 
 def _clean(text: str) -> str:

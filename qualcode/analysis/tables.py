@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 CODING_COLUMNS = (
     "id", "transcript", "start", "end", "code", "coder", "origin", "created_at", "text", "case", "speaker",
+    "speaker_role",
 )  # fmt: skip
 CODEBOOK_COLUMNS = (
     "code", "parent", "level", "group", "definition", "include", "exclude", "examples", "keywords",
@@ -35,8 +36,9 @@ def codings_table(corpus: Corpus, pseudonymiser: Pseudonymiser | None = None) ->
 
     Returns:
         Columns ``id``, ``transcript``, ``start``, ``end``, ``code``, ``coder``, ``origin``,
-        ``created_at`` (ISO 8601, UTC), ``text`` (the coded characters), ``case``, ``speaker`` (of the
-        turn where the coding starts). Pseudonymised, ``text`` has names replaced while ``start`` and
+        ``created_at`` (ISO 8601, UTC), ``text`` (the coded characters), ``case`` (the case of the
+        participant who said it; empty for the research team), ``speaker`` (of the turn where the coding
+        starts) and ``speaker_role`` (participant, interviewer, facilitator or note-taker). Pseudonymised, ``text`` has names replaced while ``start`` and
         ``end`` still point into the original transcript.
     """
     import numpy as np
@@ -44,8 +46,8 @@ def codings_table(corpus: Corpus, pseudonymiser: Pseudonymiser | None = None) ->
 
     codings = corpus.codings
     names = corpus.transcripts["transcript"].to_numpy()
-    cases = corpus.transcripts["case"].to_numpy()
     tidx = codings["tidx"].to_numpy(dtype="int64")
+    team = corpus.coding_team
     first_turn, _ = corpus.unit_range("turn")
     speakers = corpus.turns["speaker"].to_numpy()
     speaker = [speakers[u] if u >= 0 else "" for u in first_turn]
@@ -66,8 +68,9 @@ def codings_table(corpus: Corpus, pseudonymiser: Pseudonymiser | None = None) ->
                 corpus.texts[names[t]][s:e]
                 for t, s, e in zip(tidx, codings["start"].to_numpy(), codings["end"].to_numpy(), strict=True)
             ],
-            "case": cases[tidx] if len(tidx) else np.array([], dtype=object),
+            "case": np.where(team != "", "", corpus.coding_case).astype(object),
             "speaker": speaker,
+            "speaker_role": np.where(team != "", team, "participant").astype(object),
         },
         columns=list(CODING_COLUMNS),
     )

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from qualcode.cli import analysis, codebook, coding, notes, setup, suggest, workbench  # noqa: F401 - registers the commands
+from qualcode.cli import analysis, codebook, coding, notes, setup, speakers, suggest, workbench  # noqa: F401 - registers the commands
 from qualcode.cli.common import cli, fail
 from qualcode.errors import QualcodeError
 

@@ -67,6 +67,7 @@ def import_(
 
     with opened(project) as proj:
         results: list[FileResult] = []
+        before = {(s.transcript, s.label): s for s in proj.speakers()}
         with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None, leave=False) as bar:
             for event in proj.iter_import(
                 list(files), format=format_name, coder=coder, max_bytes=int(max_mb * 1024 * 1024)
@@ -80,12 +81,15 @@ def import_(
                     name = f" as {event.name}" if event.status == "imported" else ""
                     with bar.external_write_mode():
                         click.echo(f"{event.status:9} {event.path}{name}: {event.message}")
+                        for warning in event.warnings:
+                            click.echo(f"  unsure: {warning}")
         imported = sum(r.status == "imported" for r in results)
         refused = sum(r.status == "refused" for r in results)
         skipped = len(results) - imported - refused
         click.echo(f"{imported} imported, {skipped} skipped, {refused} refused")
         if attributes is not None:
             _report_attributes(proj.load_attributes(attributes, coder))
+        _report_speakers(proj, {r.name for r in results if r.status == "imported" and r.name}, before)
         if refused:
             click.echo(
                 f"qualcode: error: {refused} of {len(results)} files refused (see above); fix them and import "
@@ -93,6 +97,25 @@ def import_(
                 err=True,
             )
             sys.exit(1)
+
+
+def _report_speakers(proj: Any, imported: set[str], before: dict[tuple[str, str], Any]) -> None:
+    """Who was taken for whom in the new transcripts, and any earlier decision the new ones changed."""
+
+    def who(s: Any) -> str:
+        return f"research team ({s.role.value})" if s.is_team else f"participant, case {s.case}"
+
+    lines = []
+    for s in proj.speakers():
+        old = before.get((s.transcript, s.label))
+        if s.transcript in imported:
+            lines.append(f"  {s.transcript}: {s.label} -> {who(s)} ({s.reason})")
+        elif old is not None and who(old) != who(s):
+            lines.append(f"  {s.transcript}: {s.label} -> {who(s)}, was {who(old)} ({s.reason})")
+    if lines:
+        click.echo("speakers (correct with: qualcode speakers PROJECT --set 'NAME=ROLE'):")
+        for line in lines:
+            click.echo(line)
 
 
 def _report_attributes(report: Any) -> None:

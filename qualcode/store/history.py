@@ -24,8 +24,9 @@ _TABLES = {
     "codings": t.codings,
     "memos": t.memos,
     "suggestion_decisions": t.suggestion_decisions,
+    "speaker_rules": t.speaker_rules,
 }
-_ORDER = ("codes", "codings", "memos", "suggestion_decisions")
+_ORDER = ("codes", "codings", "memos", "suggestion_decisions", "speaker_rules")
 UNDO, REDO = "undo", "redo"
 
 
@@ -188,7 +189,7 @@ UNDOABLE = frozenset(
     {
         "coding.add", "coding.remove", "codings.import", "code.add", "code.update", "code.rename",
         "code.move", "code.merge", "code.split", "code.delete", "codebook.import", "memo.add", "memo.update", "suggestion.accept",
-        "suggestion.reject", "suggestion.forget",
+        "suggestion.reject", "suggestion.forget", "speaker.set",
     }
 )  # fmt: skip
 

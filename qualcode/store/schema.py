@@ -162,3 +162,19 @@ suggestion_decisions = Table(
     UniqueConstraint("transcript_id", "code_id", "coder_id", "start", "end"),
     Index("ix_suggestion_decisions_coder", "coder_id", "transcript_id"),
 )
+
+# The user's decisions about speakers (interviewer, participant of another case); the rest is detected on
+# read (qualcode.model.speakers), so it follows the transcripts imported since. A rule without a transcript
+# holds for the label in every transcript. Migration 0004_speaker_rules.
+speaker_rules = Table(
+    "speaker_rules",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("transcript_id", Integer, ForeignKey("transcripts.id", ondelete="CASCADE")),
+    Column("label", String(300), nullable=False),  # as compared: qualcode.model.speakers.label_key
+    Column("role", String(20), nullable=False),
+    Column("case_name", String(200)),
+    Column("set_at", DateTime(timezone=True), nullable=False),
+    Index("ix_speaker_rules_label", "label"),
+    sqlite_autoincrement=True,
+)

@@ -42,7 +42,15 @@ def test_import_reports_each_file_and_exits_1_when_one_is_refused(
         "qualcode: error: 1 of 3 files refused (see above); fix them and import them again "
         "(the others are in the project)"
     ]
-    assert lines[3:] == ["1 imported, 1 skipped, 1 refused", "attributes for 2 cases; 2 transcripts linked"]
+    assert lines[3:] == [
+        "1 imported, 1 skipped, 1 refused",
+        "attributes for 2 cases; 2 transcripts linked",
+        "speakers (correct with: qualcode speakers PROJECT --set 'NAME=ROLE'):",
+        # The attributes linked alpha to case P1: its participant is now P1's.
+        "  alpha: Participant -> participant, case P1, was participant, case alpha (a participant label)",
+        "  gamma: Interviewer -> research team (interviewer) (a research-team label)",
+        "  gamma: Participant -> participant, case P3 (a participant label)",
+    ]
     with Project.open(project_path) as project:
         assert [(t.name, t.case, t.turns, t.segments) for t in project.transcripts()] == [
             ("alpha", "P1", 3, 6),

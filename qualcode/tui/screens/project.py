@@ -1,4 +1,5 @@
-"""The project screen: transcripts with their attributes and coding progress, and the codebook's counts."""
+"""The project screen: transcripts with their attributes and coding progress, who speaks in the highlighted
+one (participant or research team, which `r` corrects), and the codebook's counts."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class ProjectScreen(Screen[None]):
         Binding("enter", "open", "Code it", id="project.open"),
         Binding("i", "import_files", "Import files", id="project.import"),
         Binding("w", "switch_coder", "Switch coder", id="project.coder"),
+        Binding("r", "speaker_role", "Who is this speaker", id="project.speaker"),
     ]
 
     @property
@@ -40,6 +42,8 @@ class ProjectScreen(Screen[None]):
                 yield Label("Transcripts (Enter to code)", classes="panel-title")
                 yield DataTable(id="transcripts", cursor_type="row", zebra_stripes=True)
                 yield ProgressBar(id="import-progress", show_eta=False)
+                yield Label("Speakers (r: who is this speaker)", classes="panel-title")
+                yield DataTable(id="speakers", cursor_type="row", zebra_stripes=True)
             with Vertical(id="codebook-pane"):
                 yield Label("Codebook", classes="panel-title")
                 yield DataTable(id="code-counts", cursor_type="row")
@@ -82,6 +86,7 @@ class ProjectScreen(Screen[None]):
             )  # fmt: skip
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
+        self._show_speakers()
         codes = self.query_one("#code-counts", DataTable)
         codes.clear(columns=True)
         codes.add_columns("Code", "Codings")
@@ -94,6 +99,69 @@ class ProjectScreen(Screen[None]):
             if not code.group:
                 name = Text.assemble(("■ ", colours[code.name]), name)
             codes.add_row(name, "" if code.group else str(counts.get(code.name, 0)))
+
+    def _current_transcript(self) -> str | None:
+        table = self.query_one("#transcripts", DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    def _show_speakers(self) -> None:
+        """Who speaks in the highlighted transcript, and why each was taken for who they are."""
+        table = self.query_one("#speakers", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        table.add_columns("Speaker", "Is", "Case", "Turns", "Why")
+        name = self._current_transcript()
+        if name is None:
+            return
+        for s in self.qapp.project.speakers([name]):
+            table.add_row(
+                Text(s.label), Text("research team: " + s.role.value if s.is_team else "participant"),
+                Text(s.case or ""), str(s.turns), Text(("you: " if s.by_user else "") + s.reason), key=s.label,
+            )  # fmt: skip
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "transcripts":
+            self._show_speakers()
+
+    def action_speaker_role(self) -> None:
+        transcript = self._current_transcript()
+        table = self.query_one("#speakers", DataTable)
+        if transcript is None or not table.row_count:
+            self.notify("No speaker to set: this transcript has no labelled speakers.")
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        label = row_key.value or ""
+
+        def apply(answer: str | None) -> None:
+            if not answer:
+                return
+            here = answer.strip().casefold().endswith(" here")
+            value = answer.strip()[: -len(" here")] if here else answer.strip()
+            try:
+                changed = self.qapp.project.set_speakers(
+                    [f"{label}={value}"], transcript=transcript if here else None, coder=self.qapp.coder
+                )
+            except QualcodeError as exc:
+                self.qapp.show_error(exc)
+                return
+            self.qapp.note_own_change()
+            self._show_speakers()
+            where = f"in {transcript}" if here else f"in {len({s.transcript for s in changed})} transcript(s)"
+            self.notify(f"{label} is now {value} {where} (u undoes it)", markup=False)
+
+        self.app.push_screen(
+            PromptDialog(
+                f"Who is {label}? interviewer, facilitator, note-taker, participant, or case:NAME; "
+                "add ' here' for this transcript only",
+                "",
+            ),
+            apply,
+        )
 
     def action_open(self) -> None:
         table = self.query_one("#transcripts", DataTable)

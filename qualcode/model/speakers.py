@@ -1,0 +1,198 @@
+"""Who each speaker of a transcript is: a participant (a case) or a member of the research team.
+
+Transcripts label speakers by name (Otter, Zoom) or by role (``Interviewer:``). A quote, a frequency by role
+or a pseudonym is only true if each turn is credited to the right person, and the research team is never a
+participant. Roles are decided here, as a pure function of the project's speakers and the user's rules:
+
+1. the user's rule for that speaker in that transcript, then their rule for the label in every transcript;
+2. a generic label: ``Interviewer``, ``Facilitator``, ``Note-taker`` (and their short forms) name the team,
+   ``Participant``, ``Respondent``, ``P03`` name a participant;
+3. a name that speaks in most of the study's transcripts (in at least 2, and in more than half of those
+   with speakers) is the interviewer: participants are interviewed once, the team is in every interview;
+4. otherwise a participant: the case linked to the transcript, unless a rule names another case.
+
+Labels are compared without regard to case or repeated white space ("dana  SMITH" is "Dana Smith").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from qualcode.errors import InputError
+
+
+class SpeakerRole(StrEnum):
+    """What a speaker is in the study."""
+
+    PARTICIPANT = "participant"
+    INTERVIEWER = "interviewer"
+    FACILITATOR = "facilitator"
+    NOTE_TAKER = "note-taker"
+
+    @property
+    def is_team(self) -> bool:
+        """Whether this role belongs to the research team (never a participant, never a case)."""
+        return self is not SpeakerRole.PARTICIPANT
+
+    @property
+    def display_name(self) -> str:
+        """The role as a quote's attribution writes it: "Interviewer", "Note-taker"."""
+        return self.value.capitalize()
+
+
+TEAM_ROLES = tuple(r for r in SpeakerRole if r.is_team)
+
+_TEAM_LABELS: tuple[tuple[re.Pattern[str], SpeakerRole], ...] = (
+    (re.compile(r"^(?:interviewer|researcher|int|iv|ir|i|q)\s*\d*$", re.IGNORECASE), SpeakerRole.INTERVIEWER),
+    (re.compile(r"^(?:facilitator|moderator|mod|f)\s*\d*$", re.IGNORECASE), SpeakerRole.FACILITATOR),
+    (re.compile(r"^(?:note[- ]?taker|scribe|observer)\s*\d*$", re.IGNORECASE), SpeakerRole.NOTE_TAKER),
+)
+# Labels that name a participant's part in the talk rather than a person: never taken for the team, even
+# when present in every transcript (the "Client" of every counselling session is a different person).
+_PARTICIPANT_LABELS = re.compile(
+    r"^(?:participant|interviewee|respondent|client|patient|service user|user|therapist|counsell?or|"
+    r"clinician|doctor|nurse|peer worker|seeker|responder|speaker|person|unknown|unidentified|audience|"
+    r"p|r|a|[a-z]{1,3}\d+|speaker\s*[a-z])\s*\d*$",
+    re.IGNORECASE,
+)
+
+
+def label_key(label: str) -> str:
+    """A label as compared: case and repeated white space ignored."""
+    return " ".join(label.split()).casefold()
+
+
+def parse_role(value: str, where: str) -> SpeakerRole:
+    """A role from what a user typed ("interviewer", "Note taker", "participant").
+
+    Raises:
+        InputError: naming ``where`` for anything else.
+    """
+    key = "-".join(value.strip().casefold().replace("_", " ").split())
+    key = "note-taker" if key in ("notetaker", "note-taker") else key
+    for role in SpeakerRole:
+        if role.value == key:
+            return role
+    raise InputError(
+        f"{where}: {value.strip()!r} is not a speaker role",
+        "use participant, interviewer, facilitator or note-taker (or case:NAME for a participant's case)",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerRule:
+    """A user's decision about a speaker: in one transcript, or (``transcript`` None) in every one."""
+
+    label: str
+    role: SpeakerRole
+    transcript: str | None = None
+    case: str | None = None  # for a participant: the case they are, when not the transcript's own
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """One speaker of one transcript, as the project credits their words."""
+
+    transcript: str
+    label: str
+    role: SpeakerRole
+    case: str | None  # the participant's case; None for the research team
+    reason: str  # why: "your rule", "generic label", "speaks in 5 of 6 transcripts", ...
+    by_user: bool
+    turns: int
+
+    @property
+    def is_team(self) -> bool:
+        return self.role.is_team
+
+
+def decide_speakers(
+    appearances: Mapping[str, Sequence[tuple[str, int]]],
+    cases: Mapping[str, str | None],
+    rules: Iterable[SpeakerRule] = (),
+) -> list[Speaker]:
+    """Decide every speaker's role.
+
+    Args:
+        appearances: Transcript name -> its speaker labels with their number of turns (unlabelled turns,
+            with an empty label, are left out).
+        cases: Transcript name -> the case it is linked to (None: the transcript is its own case).
+        rules: The user's decisions.
+
+    Returns:
+        One speaker per (transcript, label), in transcript then first-appearance order.
+    """
+    own: dict[tuple[str, str], SpeakerRule] = {}
+    everywhere: dict[str, SpeakerRule] = {}
+    for rule in rules:
+        if rule.transcript is None:
+            everywhere[label_key(rule.label)] = rule
+        else:
+            own[(rule.transcript, label_key(rule.label))] = rule
+    with_speakers = [name for name, labels in appearances.items() if any(label for label, _ in labels)]
+    present: dict[str, int] = {}
+    for name in with_speakers:
+        for key in {label_key(label) for label, _ in appearances[name] if label}:
+            present[key] = present.get(key, 0) + 1
+    total = len(with_speakers)
+    out: list[Speaker] = []
+    for name, labels in appearances.items():
+        default_case = cases.get(name) or name
+        for label, turns in labels:
+            if not label:
+                continue
+            key = label_key(label)
+            found = own.get((name, key)) or everywhere.get(key)
+            if found is not None:
+                rule = found
+                where = (
+                    "your rule for this transcript" if rule.transcript else "your rule for every transcript"
+                )
+                case = None if rule.role.is_team else (rule.case or default_case)
+                out.append(Speaker(name, label, rule.role, case, where, True, turns))
+                continue
+            role, reason = _detect(label, present.get(key, 0), total)
+            out.append(
+                Speaker(name, label, role, None if role.is_team else default_case, reason, False, turns)
+            )
+    return out
+
+
+def _detect(label: str, transcripts_with: int, total: int) -> tuple[SpeakerRole, str]:
+    for pattern, role in _TEAM_LABELS:
+        if pattern.match(label.strip()):
+            return role, "a research-team label"
+    if _PARTICIPANT_LABELS.match(label.strip()):
+        return SpeakerRole.PARTICIPANT, "a participant label"
+    if transcripts_with >= 2 and transcripts_with * 2 > total:
+        return SpeakerRole.INTERVIEWER, f"speaks in {transcripts_with} of {total} transcripts"
+    return SpeakerRole.PARTICIPANT, "the transcript's participant"
+
+
+def parse_assignment(text: str) -> tuple[str, SpeakerRole, str | None]:
+    """``"Name=interviewer"``, ``"Name=participant"`` or ``"Name=case:P07"`` as (label, role, case).
+
+    Raises:
+        InputError: for a missing ``=``, an empty name or an unknown role.
+    """
+    label, sep, value = text.rpartition("=")
+    if not sep or not label.strip() or not value.strip():
+        raise InputError(
+            f"--set {text!r}: expected NAME=ROLE",
+            'e.g. --set "Sarah Jones=interviewer" or --set "Dana=case:P07"',
+        )
+    value = value.strip()
+    if value.casefold().startswith("case:"):
+        case = value[5:].strip()
+        if not case:
+            raise InputError(f"--set {text!r}: no case after 'case:'", 'e.g. --set "Dana=case:P07"')
+        return label.strip(), SpeakerRole.PARTICIPANT, case
+    return label.strip(), parse_role(value, f"--set {text!r}"), None
+
+
+def team_labels(speakers: Iterable[Speaker]) -> dict[tuple[str, str], SpeakerRole]:
+    """(transcript, label) -> role, for the research team's speakers only."""
+    return {(s.transcript, s.label): s.role for s in speakers if s.is_team}
