@@ -344,7 +344,8 @@ def _overview(
     if pseudonymiser is not None:
         blocks.append(
             Paragraph(
-                "Names are pseudonymised: speakers appear as participant ids, and names of people "
+                "Names are pseudonymised: participants appear as their case ids and the research team by role, "
+                "and names of people "
                 f"({len(pseudonymiser.names)} known) are replaced in every quote, table and chart."
             )
         )
