@@ -313,5 +313,24 @@ def migrate(engine: Engine) -> None:
     _known, head = _known_revisions()
     if schema_version(engine) == head:
         return
-    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
-        command.upgrade(_alembic_config(conn), "head")
+    with engine.execution_options(**{WRITE_OPTION: True}).connect() as conn:
+        # A migration that rebuilds a table (SQLite cannot alter most of one in place) drops the old
+        # table: with foreign keys on, that drop would cascade to the rows pointing at it (a transcript's
+        # turns, segments and codings). SQLite only switches them outside a transaction, so on the
+        # driver's own connection; every reference is checked before the commit instead.
+        raw: Any = conn.connection.driver_connection
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                command.upgrade(_alembic_config(conn), "head")
+                if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                    raise ProjectFileError(
+                        f"{engine.url.database}: upgrading the project would break {len(broken)} references "
+                        f"(first: table {broken[0][0]}, row {broken[0][1]})",
+                        "nothing was changed; restore the project from a backup, or report this",
+                    )
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")
