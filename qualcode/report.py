@@ -534,7 +534,7 @@ def _memo_section(chosen: Sequence[Memo]) -> list[Block]:
         return []
     rows = [
         {
-            "on": m.target.value + (f" {m.target_name}" if m.target_name else ""),
+            "on": m.label,
             "author": m.author,
             "updated": f"{m.updated_at:%Y-%m-%d}",
             "excerpt": _excerpt(m.text),

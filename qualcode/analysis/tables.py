@@ -115,8 +115,8 @@ def memos_table(memos: Iterable[Memo]) -> pd.DataFrame:
 
     Returns:
         Columns ``id``, ``target`` (project, transcript, code or coding), ``on`` (the transcript or code
-        name, or the coding id; empty for the project), ``author``, ``created_at``, ``updated_at``,
-        ``text``.
+        name, or the coding id, with " (removed)" when that coding is gone; empty for the project),
+        ``author``, ``created_at``, ``updated_at``, ``text``.
     """
     import pandas as pd
 
@@ -124,7 +124,7 @@ def memos_table(memos: Iterable[Memo]) -> pd.DataFrame:
         [
             m.id,
             m.target.value,
-            m.target_name or "",
+            m.about,
             m.author,
             timestamp(m.created_at),
             timestamp(m.updated_at),

@@ -50,7 +50,7 @@ def memos(project: Path, fmt: str) -> None:
             [
                 m.id,
                 m.target.value,
-                m.target_name or "",
+                m.about,
                 m.author,
                 m.updated_at.isoformat(timespec="seconds"),
                 m.text,

@@ -34,6 +34,9 @@ class Code:
     colour: str | None = None
     hotkey: str | None = None
     line: int | None = field(default=None, compare=False)  # where the code stands in its source file
+    # The code's identity in the project it is stored in ("" for a code read from a file): a codebook
+    # compares equal whoever stored it.
+    uuid: str = field(default="", compare=False, repr=False)
 
     def renamed(self, name: str) -> Code:
         return replace(self, name=name)

@@ -31,6 +31,8 @@ class Coding:
     created_at: datetime
     origin: Origin = Origin.MANUAL
     text: str = ""
+    # The coding's identity across projects (merging, exchange); "" where it was never stored.
+    uuid: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,23 @@ class Memo:
     text: str
     created_at: datetime
     updated_at: datetime
+    uuid: str = field(default="", compare=False, repr=False)
+    # The coding it is on is gone (deleted, not undone). Its id is never given to another coding, so the
+    # memo keeps it, and is shown as on a removed coding rather than on none or on another.
+    target_removed: bool = False
+
+    @property
+    def about(self) -> str:
+        """What the memo is on, without the kind: "alpha", "12", "12 (removed)"; "" for the project."""
+        if not self.target_name:
+            return ""
+        return f"{self.target_name} (removed)" if self.target_removed else self.target_name
+
+    @property
+    def label(self) -> str:
+        """What the memo is on, as people read it: "project", "code Hope", "coding 12 (removed)"."""
+        about = self.about
+        return f"{self.target.value} {about}" if about else self.target.value
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,8 @@ class Transcript:
     imported_at: datetime
     case: str | None = None
     turns: tuple[Turn, ...] = field(default=(), repr=False)
+    # The transcript's identity across projects (merging, REFI-QDA GUIDs); "" where it was never stored.
+    uuid: str = field(default="", compare=False, repr=False)
 
     @property
     def word_count(self) -> int:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError
 
 from qualcode.errors import ProjectBusyError, ProjectFileError
@@ -313,5 +314,36 @@ def migrate(engine: Engine) -> None:
     _known, head = _known_revisions()
     if schema_version(engine) == head:
         return
-    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+    with schema_change(engine) as conn:
         command.upgrade(_alembic_config(conn), "head")
+
+
+@contextlib.contextmanager
+def schema_change(engine: Engine) -> Iterator[Connection]:
+    """A write transaction for changing the schema (a migration, up or down), foreign keys checked at its end.
+
+    A migration that rebuilds a table (SQLite cannot alter most of one in place) drops the old table: with
+    foreign keys on, that drop would cascade to the rows pointing at it (a transcript's turns, segments and
+    codings). SQLite only switches them outside a transaction, so on the driver's own connection; every
+    reference is checked before the commit instead.
+
+    Raises:
+        ProjectFileError: when the change would leave a reference broken (nothing is changed then).
+    """
+    with engine.execution_options(**{WRITE_OPTION: True}).connect() as conn:
+        raw: Any = conn.connection.driver_connection
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                yield conn
+                if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                    raise ProjectFileError(
+                        f"{engine.url.database}: changing the schema would break {len(broken)} references "
+                        f"(first: table {broken[0][0]}, row {broken[0][1]})",
+                        "nothing was changed; restore the project from a backup, or report this",
+                    )
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")

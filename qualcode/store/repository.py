@@ -10,7 +10,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from qualcode.errors import ConflictError, InputError, NotFoundError, QualcodeError, UnknownCodeError
@@ -271,6 +284,7 @@ class Repository:
             imported_at=aware(row.imported_at),
             case=row.case_name,
             turns=turns,
+            uuid=row.uuid,
         )
 
     def analysis_rows(self) -> AnalysisRows:
@@ -836,9 +850,11 @@ class Repository:
             elif target is MemoTarget.CODING and target_name is not None:
                 coding_by_id(conn, int(target_name))
             stamp = now()
+            memo_uuid = t.new_uuid()
             memo_id = _insert_id(
                 conn,
                 insert(t.memos).values(
+                    uuid=memo_uuid,
                     target=target.value,
                     target_name=target_name,
                     coder_id=tx.coder_id,
@@ -849,7 +865,7 @@ class Repository:
             )
             tx.images.created("memos", memo_id)
             tx.log("memo.add", memo_id=memo_id, target=target.value, target_name=target_name)
-        return Memo(memo_id, target, target_name, coder, text, stamp, stamp)
+        return Memo(memo_id, target, target_name, coder, text, stamp, stamp, memo_uuid)
 
     def undo(self, coder: str) -> Event | None:
         """Undo the coder's latest change that is not undone yet; None when there is nothing to undo.
@@ -920,12 +936,26 @@ class Repository:
             tx.log("memo.update", memo_id=memo_id)
 
     def memos(self) -> list[Memo]:
-        with self.read() as conn:
-            rows = conn.execute(
-                select(t.memos, t.coders.c.name.label("author"))
-                .join(t.coders, t.memos.c.coder_id == t.coders.c.id)
-                .order_by(t.memos.c.id)
+        """Every memo, oldest first; a memo on a coding that is gone says so (``target_removed``)."""
+        memos, codings = t.memos, t.codings
+        # The coding a memo names is the one it was written on only if it was there when the memo was
+        # written: before ids were kept from reuse (migration 0004) a later coding could take the id of a
+        # deleted one, and a memo written before that coding existed cannot be about it.
+        on_its_coding = (
+            select(codings.c.id)
+            .where(
+                codings.c.id == cast(memos.c.target_name, Integer),
+                codings.c.created_at <= memos.c.created_at,
             )
+            .exists()
+        )
+        removed = and_(memos.c.target == MemoTarget.CODING.value, ~on_its_coding)
+        query = (
+            select(memos, t.coders.c.name.label("author"), removed.label("removed"))
+            .join(t.coders, memos.c.coder_id == t.coders.c.id)
+            .order_by(memos.c.id)
+        )
+        with self.read() as conn:
             return [
                 Memo(
                     r.id,
@@ -935,8 +965,10 @@ class Repository:
                     r.text,
                     aware(r.created_at),
                     aware(r.updated_at),
+                    r.uuid,
+                    target_removed=bool(r.removed) and r.target_name is not None,
                 )
-                for r in rows
+                for r in conn.execute(query)
             ]
 
     def events(self, limit: int | None = None) -> list[Event]:
@@ -1212,6 +1244,7 @@ def _load_codes(conn: Connection) -> list[Code]:
             patterns=tuple(r.patterns),
             colour=r.colour,
             hotkey=r.hotkey,
+            uuid=r.uuid,
         )
         for r in rows
     ]
@@ -1230,6 +1263,7 @@ def _coding_query() -> Any:
     return (
         select(
             t.codings.c.id,
+            t.codings.c.uuid,
             t.codings.c.start,
             t.codings.c.end,
             t.codings.c.origin,
@@ -1257,6 +1291,7 @@ def _row_to_coding(r: Any) -> Coding:
         created_at=aware(r.created_at),
         origin=Origin(r.origin),
         text=r.text,
+        uuid=r.uuid,
     )
 
 

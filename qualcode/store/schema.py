@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -21,6 +23,25 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+# Tables whose rows others point at by id (a memo at a coding, an undo at the row it brings back, a merged
+# or exchanged project at its source): SQLite's AUTOINCREMENT never hands out an id again once it was
+# used, where a plain INTEGER PRIMARY KEY reuses the newest freed one. Each row also carries a uuid,
+# made by the store on insert, that stays the same across projects (merging, REFI-QDA GUIDs).
+IDENTIFIED = ("coders", "cases", "transcripts", "codes", "codings", "memos")
+
+
+def new_uuid() -> str:
+    """A fresh identity for a row: a random (version 4) UUID as 36 characters."""
+    return str(uuid.uuid4())
+
+
+def _identity(table: str) -> tuple[Column[str], UniqueConstraint]:
+    return (
+        Column("uuid", String(36), nullable=False, default=new_uuid),
+        UniqueConstraint("uuid", name=f"uq_{table}_uuid"),
+    )
+
+
 meta = Table(
     "meta",
     metadata,
@@ -33,6 +54,8 @@ coders = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
+    *_identity("coders"),
+    sqlite_autoincrement=True,
 )
 
 cases = Table(
@@ -40,6 +63,8 @@ cases = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
+    *_identity("cases"),
+    sqlite_autoincrement=True,
 )
 
 attributes = Table(
@@ -61,6 +86,8 @@ transcripts = Table(
     Column("source_format", String(50), nullable=False),
     Column("case_id", Integer, ForeignKey("cases.id", ondelete="SET NULL")),
     Column("imported_at", DateTime(timezone=True), nullable=False),
+    *_identity("transcripts"),
+    sqlite_autoincrement=True,
 )
 
 turns = Table(
@@ -104,6 +131,8 @@ codes = Table(
     Column("patterns", JSON, nullable=False),
     Column("colour", String(7)),
     Column("hotkey", String(1), unique=True),
+    *_identity("codes"),
+    sqlite_autoincrement=True,
 )
 
 codings = Table(
@@ -120,6 +149,8 @@ codings = Table(
     UniqueConstraint("transcript_id", "code_id", "coder_id", "start", "end"),
     Index("ix_codings_code", "code_id"),
     Index("ix_codings_transcript_span", "transcript_id", "start"),
+    *_identity("codings"),
+    sqlite_autoincrement=True,
 )
 
 memos = Table(
@@ -132,6 +163,8 @@ memos = Table(
     Column("text", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    *_identity("memos"),
+    sqlite_autoincrement=True,
 )
 
 events = Table(

@@ -107,17 +107,19 @@ def _decisions(project: Project) -> list[tuple[int, str, str]]:
     return [(d.id, d.coder, d.code) for d in project.suggestion_decisions()]
 
 
-def test_undo_never_overwrites_a_row_that_took_a_deleted_rows_id(project: Project) -> None:
-    # SQLite gives the next row the id of the newest one once that is deleted: bo's coding gets the id of
-    # ana's, which her delete removed. Writing ana's coding back under that id would overwrite bo's.
-    project.code("alpha", "Hope", coder="ana", start=63, end=87)
+def test_undo_brings_a_deleted_coding_back_beside_one_made_since(project: Project) -> None:
+    # SQLite used to give the next row the id of the newest one once that was deleted: bo's coding took the
+    # id of ana's, and undoing her delete was refused. Ids are never handed out again now: bo's coding gets
+    # a new one, and ana's comes back under its own id and uuid, beside bo's.
+    hope = project.code("alpha", "Hope", coder="ana", start=63, end=87)
     project.delete_code("Hope", "ana", with_codings=True)
-    project.code("alpha", "Othered", coder="bo", start=88, end=120)
-    before = [(c.id, c.code, c.coder) for c in project.codings()]
-    with pytest.raises(ConflictError, match="cannot undo this: what it changed has been changed since"):
-        project.undo("ana")
-    assert [(c.id, c.code, c.coder) for c in project.codings()] == before
-    assert project.codebook().get("Hope") is None
+    othered = project.code("alpha", "Othered", coder="bo", start=88, end=120)
+    assert othered.id != hope.id
+    assert project.undo("ana") is not None
+    assert {(c.id, c.uuid, c.code, c.coder) for c in project.codings()} == {
+        (hope.id, hope.uuid, "Hope", "ana"),
+        (othered.id, othered.uuid, "Othered", "bo"),
+    }
 
 
 def test_the_same_for_a_suggestion_decision(project: Project) -> None:

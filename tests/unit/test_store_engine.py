@@ -180,7 +180,7 @@ def test_a_page_damaged_after_opening_gives_one_clear_error(tiny_template: Path,
     path = tmp_path / "demo.qualcode"
     build_demo(path).close()
     data = bytearray(path.read_bytes())
-    data[4096 * 30 : 4096 * 40] = b"\xff" * 40960
+    data[4096 * 30 : 4096 * 50] = b"\xff" * 4096 * 20
     path.write_bytes(bytes(data))
     with pytest.raises(ProjectFileError) as caught, Project.open(path) as project:
         project.codebook()  # its pages are among those overwritten

@@ -30,12 +30,11 @@ def test_a_project_from_before_migration_0003_upgrades_and_its_older_events_stil
     from alembic import command
     from sqlalchemy import text
 
-    from qualcode.store.engine import WRITE_OPTION, _alembic_config
+    from qualcode.store.engine import _alembic_config, schema_change
 
     with Project.open(project_path) as project:
         project.reject_suggestion(_suggestion(), "ana")
-        writer = project.repo.engine.execution_options(**{WRITE_OPTION: True})
-        with writer.begin() as conn:
+        with schema_change(project.repo.engine) as conn:
             command.downgrade(_alembic_config(conn), "0002")
             # The reject as a qualcode before 0003 logged it: its row images have no "bulk".
             [(event_id, payload)] = conn.execute(

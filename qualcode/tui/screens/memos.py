@@ -56,7 +56,7 @@ class MemosScreen(Screen[None]):
         table.clear()
         self.memos = self.qapp.project.memos()
         for memo in self.memos:
-            on = memo.target.value + (f" {memo.target_name}" if memo.target_name else "")
+            on = memo.label
             first = memo.text.strip().splitlines()[0] if memo.text.strip() else ""
             # The project's words are shown as written: as markup, "[/i]" in a memo raised MarkupError.
             table.add_row(
@@ -96,7 +96,7 @@ class MemosScreen(Screen[None]):
         memo = self._current()
         if memo is None:
             return
-        label = memo.target.value + (f" {memo.target_name}" if memo.target_name else "")
+        label = memo.label
 
         def save(draft: MemoDraft | None) -> None:
             if draft is None:
