@@ -198,7 +198,7 @@ suggestion_decisions = Table(
 
 # The user's decisions about speakers (interviewer, participant of another case); the rest is detected on
 # read (qualcode.model.speakers), so it follows the transcripts imported since. A rule without a transcript
-# holds for the label in every transcript. Migration 0004_speaker_rules.
+# holds for the label in every transcript. Migration 0005.
 speaker_rules = Table(
     "speaker_rules",
     metadata,
