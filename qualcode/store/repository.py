@@ -798,6 +798,18 @@ class Repository:
             tx.log("coding.remove", codings=[coding_payload(coding)])
             return coding
 
+    def remove_codings(self, codings: Sequence[Coding], coder: str) -> list[Coding]:
+        """Remove these codings in one transaction (one undo step); returns those that were still there."""
+        with self.write(coder) as tx:
+            conn = tx.conn
+            ids = [c.id for c in codings]
+            found = [_row_to_coding(r) for r in conn.execute(_coding_query().where(t.codings.c.id.in_(ids)))]
+            if found:
+                tx.images.capture("codings", [c.id for c in found])
+                conn.execute(delete(t.codings).where(t.codings.c.id.in_([c.id for c in found])))
+                tx.log("coding.remove", codings=[coding_payload(c) for c in found])
+            return found
+
     def codings(self, flt: CodingFilter | None = None, *, span: Span | None = None) -> list[Coding]:
         """Codings matching the filter (and, when given, on exactly ``span``), in text order."""
         flt = flt or CodingFilter()

@@ -60,7 +60,7 @@ def test_meta_values_round_trip(project: Project, project_path: Path) -> None:
 def test_a_second_connection_sees_a_write_once_it_returns(project: Project, project_path: Path) -> None:
     with Project.open(project_path) as other:
         assert other.codings() == []
-        coding = project.code("alpha", "Hope", coder="ana", start=13, end=31)
+        (coding,) = project.code("alpha", "Hope", coder="ana", start=13, end=31)
         assert [c.id for c in other.codings()] == [coding.id]
 
 
