@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from qualcode.errors import InputError
 from qualcode.model import Case, Codebook, Coding, CodingFilter, Segment, Transcript
 from qualcode.model.codebook import ordered
+from qualcode.model.span import Span
+from qualcode.model.transcript import spoken_words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -416,13 +418,18 @@ def corpus_from_rows(
     bases = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype("int64") if records else lengths
     texts = {name: text for name, text, _ in records}
     case_names = [case or name for name, _, case in records]
+    turn_spans: dict[str, list[Span]] = {}
+    for name, _, _, start, end in turns:
+        turn_spans.setdefault(name, []).append(Span(start, end))
     frame = pd.DataFrame(
         {
             "transcript": pd.Series(names, dtype="object"),
             "case": pd.Series(case_names, dtype="object"),
             "base": bases,
             "length": lengths,
-            "words": np.array([len(text.split()) for _, text, _ in records], dtype="int64"),
+            "words": np.array(  # spoken words only: labels and timestamps lie outside the turns
+                [spoken_words(text, turn_spans.get(name, ())) for name, text, _ in records], dtype="int64"
+            ),
         }
     )
     own = [attributes_of.get(case or "", {}) for _, _, case in records]

@@ -32,6 +32,7 @@ from qualcode.model import (
     Turn,
 )
 from qualcode.model.codebook import ordered
+from qualcode.model.transcript import spoken_words
 from qualcode.store import schema as t
 from qualcode.store.engine import WRITE_OPTION, busy_error, damaged_error, read_only_error
 from qualcode.store.history import REDO, UNDO, UNDOABLE, RowImages, apply_images, pending
@@ -355,6 +356,14 @@ class Repository:
         if wanted is not None and len(wanted) <= MAX_NAMES_IN_QUERY:
             query = query.where(tr.c.name.in_(sorted(wanted)))
         with self.read() as conn:
+            # Words are counted inside the turns: speaker labels and timestamps are not speech.
+            turn_spans: dict[str, list[Span]] = {}
+            for name, start, end in conn.execute(
+                select(tr.c.name, t.turns.c.start, t.turns.c.end).join(
+                    t.turns, t.turns.c.transcript_id == tr.c.id
+                )
+            ):
+                turn_spans.setdefault(name, []).append(Span(start, end))
             return [
                 TranscriptSummary(
                     name=r.name,
@@ -362,7 +371,7 @@ class Repository:
                     source_format=r.source_format,
                     case=r.case,
                     characters=len(r.text),
-                    words=len(r.text.split()),
+                    words=spoken_words(r.text, turn_spans.get(r.name, ())),
                     turns=r.turns,
                     segments=r.segments,
                     codings=r.codings,

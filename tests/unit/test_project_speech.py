@@ -1,4 +1,4 @@
-"""Who said it, exactly: codings hold only speech, one speaker's each."""
+"""Who said it, exactly: codings hold only speech, one speaker's each; word counts count only speech."""
 
 from __future__ import annotations
 
@@ -161,6 +161,17 @@ def test_a_transcript_without_turns_keeps_the_span() -> None:
 
     doc = Transcript(1, "t", "Just words.", "t.txt", "text", "x", datetime.now(UTC))
     assert cut_to_speech(doc, Span(0, 4), "here") == [Span(0, 4)]
+
+
+def test_word_counts_count_speech_only(otter: Project) -> None:
+    doc = otter.transcript("marcus")
+    spoken = sum(len(t.span.of(doc.text).split()) for t in doc.turns)
+    assert spoken == 7 + 13 + 6 + 10
+    assert doc.word_count == spoken  # not the labels and timestamps (8 more words)
+    [summary] = otter.transcripts(["marcus"])
+    assert summary.words == spoken
+    frame = otter.analysis_corpus().transcripts
+    assert frame.set_index("transcript").loc["marcus", "words"] == spoken
 
 
 def test_every_segment_lies_inside_a_turn(otter: Project) -> None:

@@ -77,7 +77,7 @@ def test_counts_and_stats(project: Project) -> None:
         "codes": 4,
         "codings": 3,
     }
-    assert stats["words"] == 52
+    assert stats["words"] == 47  # spoken words: the five speaker labels are not counted
     assert stats["codings_by_coder"] == {"ana": 1, "bo": 2}
     assert stats["codings_by_code"] == {"Hope": 2, "Othered": 1}
     assert project.repo.coding_counts() == {"Hope": 2, "Othered": 1, "Role clarity": 0, "Team": 0}
