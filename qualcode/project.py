@@ -763,8 +763,13 @@ class Project:
         for c in codings:
             per_coder[c.coder] = per_coder.get(c.coder, 0) + 1
         counts_by_code = {k: v for k, v in self.repo.coding_counts().items() if v}
+        # Everyone who changes the project is logged by name (the system user who imported, say); a coder
+        # is someone with a coding, and the others are counted apart.
+        people = counts["coders"]
+        counts["coders"] = len(self.repo.coders_with_codings())
         return {
             **counts,
+            "people_who_changed": people,
             "words": sum(t.words for t in self.transcripts()),
             "codings_by_coder": dict(sorted(per_coder.items())),
             "codings_by_code": dict(sorted(counts_by_code.items(), key=lambda kv: (-kv[1], kv[0]))),

@@ -250,3 +250,18 @@ def test_code_refuses_a_speaker_label(qualcode: Any, project_path: Path) -> None
         "select the words; a coding holds the words of one speaker"
     ]
     assert _stored(project_path) == []
+
+
+def test_stats_counts_as_coders_only_those_who_coded(qualcode: Any, project_path: Path) -> None:
+    coded = qualcode("code", project_path, "--transcript", "beta", "--code", "Hope", "--quote", "lonely")
+    assert coded.returncode == 0, coded.stderr
+    figures = qualcode("stats", project_path, "--format", "json")
+    assert figures.returncode == 0, figures.stderr
+    # 'setup' imported the transcripts (and is in the log for it) but has not coded anything.
+    assert {k: json.loads(figures.stdout)[k] for k in ("coders", "people_who_changed")} == {
+        "coders": 1,
+        "people_who_changed": 2,
+    }
+    table = qualcode("stats", project_path)
+    assert "coders               1\n" in table.stdout
+    assert "codings by coder: ana 1\n" in table.stdout

@@ -80,4 +80,6 @@ def test_counts_and_stats(project: Project) -> None:
     assert stats["words"] == 47  # spoken words: the five speaker labels are not counted
     assert stats["codings_by_coder"] == {"ana": 1, "bo": 2}
     assert stats["codings_by_code"] == {"Hope": 2, "Othered": 1}
+    # 'setup' imported the transcripts and is logged for it, but has coded nothing: not a coder.
+    assert (stats["coders"], stats["people_who_changed"]) == (2, 3)
     assert project.repo.coding_counts() == {"Hope": 2, "Othered": 1, "Role clarity": 0, "Team": 0}
