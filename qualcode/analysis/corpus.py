@@ -18,10 +18,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import InputError
-from qualcode.model import Case, Codebook, Coding, CodingFilter, Segment, Transcript
+from qualcode.model import Case, Codebook, Coding, CodingFilter, Segment, Span, Transcript, spoken_words
 from qualcode.model.codebook import ordered
-from qualcode.model.span import Span
-from qualcode.model.transcript import spoken_words
 
 if TYPE_CHECKING:
     import numpy as np
