@@ -103,6 +103,8 @@ class CodingsReport:
     added: int
     already_present: int
     created_codes: list[str]
+    cut: int = 0  # rows whose span reached past a turn's words (labels, timestamps) and was cut to them
+    split: int = 0  # rows whose span crossed turns, stored as one coding per turn
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +162,30 @@ def locate_quote(text: str, quote: str, occurrence: int | None, where: str) -> S
         )
     found = matches[occurrence - 1]
     return Span(found.start(), found.end())
+
+
+NOT_SPEECH = "that text is a speaker label or timestamp, not speech: select the words"
+
+
+def cut_to_speech(transcript: Transcript, span: Span, where: str) -> list[Span]:
+    """``span`` cut to the turns' words: one piece per turn it reaches, empty and blank pieces skipped.
+
+    Labels and timestamps between turns are never coded, and each piece is one speaker's, so a coding
+    can be attributed to its speaker's case truthfully. A transcript without turns keeps the span whole.
+
+    Raises:
+        InputError: if no piece is left (the span holds only a label, a timestamp or white space).
+    """
+    if not transcript.turns:
+        return [span]
+    pieces: list[Span] = []
+    for turn in transcript.turns:
+        start, end = max(span.start, turn.span.start), min(span.end, turn.span.end)
+        if start < end and transcript.text[start:end].strip():
+            pieces.append(Span(start, end))
+    if not pieces:
+        raise InputError(f"{where}: {NOT_SPEECH}", "a coding holds the words of one speaker")
+    return pieces
 
 
 def _preview(quote: str) -> str:
@@ -589,54 +615,97 @@ class Project:
             )
         return span
 
+    def speech_spans(self, transcript: str | Transcript, span: Span) -> list[Span]:
+        """``span`` cut to the speech it covers: one piece per turn, each inside that turn's words.
+
+        A span within one turn's words comes back as is. Speaker labels, timestamps and the white space
+        between turns are never part of a piece, so each piece is one speaker's words and can be
+        attributed to that speaker truthfully. A transcript without turns keeps the span whole.
+
+        Raises:
+            InputError: if the span covers no speech at all (only a label, a timestamp, white space).
+        """
+        doc = self.transcript(transcript) if isinstance(transcript, str) else transcript
+        return cut_to_speech(doc, span, f"transcript {doc.name!r}")
+
     def code(
         self, transcript: str, code: str, *, coder: str, origin: Origin = Origin.MANUAL, **where: Any
-    ) -> Coding:
-        """Apply a code to a span (given as start/end or quote/occurrence); stored durably on return."""
-        span = self.resolve_span(transcript, **where)
-        stored, _ = self.repo.add_codings(
-            [NewCoding(transcript, span, code, coder, origin)], coder, create_codes=False
-        )
-        return stored[0]
+    ) -> list[Coding]:
+        """Apply a code to a span (given as start/end or quote/occurrence); stored durably on return.
 
-    def uncode(self, transcript: str, code: str, *, coder: str, **where: Any) -> Coding:
-        """Remove one coding; raises NotFoundError if that coder has no such coding there."""
+        A span across turns is stored as one coding per turn (see ``speech_spans``), all in one change
+        (one undo step).
+
+        Returns:
+            The codings stored, in text order.
+        """
+        doc = self.transcript(transcript)
+        pieces = self.speech_spans(doc, self.resolve_span(transcript, **where))
+        stored, _ = self.repo.add_codings(
+            [NewCoding(transcript, piece, code, coder, origin) for piece in pieces], coder, create_codes=False
+        )
+        return stored
+
+    def uncode(self, transcript: str, code: str, *, coder: str, **where: Any) -> list[Coding]:
+        """Remove this coder's coding of the span: the one on exactly that span, or else its pieces.
+
+        Raises:
+            NotFoundError: if that coder has no such coding there (nor all of its pieces).
+        """
         span = self.resolve_span(transcript, **where)
         removed = self.repo.remove_coding(transcript, span, code, coder)
-        if removed is None:
-            raise NotFoundError(
-                f"{coder!r} has no coding {code!r} at [{span.start}, {span.end}) in {transcript!r}",
-                "list codings with: qualcode codings PROJECT --transcript NAME",
-            )
-        return removed
+        if removed is not None:  # also a coding stored whole before spans were cut to speech
+            return [removed]
+        pieces = self.speech_spans(transcript, span)
+        mine = self.repo.codings(CodingFilter(transcripts=(transcript,), codes=(code,), coders=(coder,)))
+        found = [c for piece in pieces for c in mine if c.span == piece]
+        if found and len(found) == len(pieces):
+            return self.repo.remove_codings(found, coder)
+        raise NotFoundError(
+            f"{coder!r} has no coding {code!r} at [{span.start}, {span.end}) in {transcript!r}",
+            "list codings with: qualcode codings PROJECT --transcript NAME",
+        )
 
     def toggle_coding(
         self, transcript: str, span: Span, code: str, *, coder: str, origin: Origin = Origin.MANUAL
-    ) -> tuple[bool, Coding]:
-        """Remove this coder's coding of ``code`` on exactly ``span`` if there is one, else add it.
+    ) -> tuple[bool, list[Coding]]:
+        """Remove this coder's coding of ``code`` on ``span`` if there is one, else add it.
+
+        The span is cut to speech first (``speech_spans``): over several turns, if the coder already has
+        every piece they are all removed, otherwise the missing pieces are added; either in one change.
 
         Returns:
-            Whether a coding was added (False: removed), and that coding. Stored durably on return.
+            Whether codings were added (False: removed), and those codings. Stored durably on return.
         """
+        doc = self.transcript(transcript)
         # A read first: most key presses add, and a write transaction that finds nothing still locks.
         mine = self.repo.codings(CodingFilter(transcripts=(transcript,), codes=(code,), coders=(coder,)))
-        if any(c.span == span for c in mine):
-            removed = self.repo.remove_coding(transcript, span, code, coder)
-            if removed is not None:
+        # A coding on exactly the span (one stored whole before spans were cut to speech) can come off.
+        pieces = [span] if any(c.span == span for c in mine) else self.speech_spans(doc, span)
+        present = [c for piece in pieces for c in mine if c.span == piece]
+        if len(present) == len(pieces):
+            removed = self.repo.remove_codings(present, coder)
+            if removed:
                 return False, removed
-        wider = next((c for c in mine if c.span.start <= span.start and span.end <= c.span.end), None)
-        if wider is not None:
-            # Adding would store a second coding inside the first, and the key could then never take the
-            # code off this text (it would toggle only the inner one).
-            raise ConflictError(
-                f"{wider.code!r} is already on this text, as part of your coding at "
-                f"{wider.span.start}-{wider.span.end}",
-                "nothing was changed; to remove it, select that whole coding",
-            )
+            present = []  # another process removed them meanwhile: the key adds them back
+        have = {c.span for c in present}
+        missing = [piece for piece in pieces if piece not in have]
+        for piece in missing:
+            wider = next((c for c in mine if c.span.contains(piece)), None)
+            if wider is not None:
+                # Adding would store a second coding inside the first, and the key could then never take
+                # the code off this text (it would toggle only the inner one).
+                raise ConflictError(
+                    f"{wider.code!r} is already on this text, as part of your coding at "
+                    f"{wider.span.start}-{wider.span.end}",
+                    "nothing was changed; to remove it, select that whole coding",
+                )
         stored, _ = self.repo.add_codings(
-            [NewCoding(transcript, span, code, coder, origin)], coder, create_codes=False
+            [NewCoding(transcript, piece, code, coder, origin) for piece in missing],
+            coder,
+            create_codes=False,
         )
-        return True, stored[0]
+        return True, stored
 
     def codings(self, flt: CodingFilter | None = None, **criteria: Any) -> list[Coding]:
         """Codings filtered by transcripts, codes, coders, origins and attributes (all optional)."""
@@ -657,15 +726,22 @@ class Project:
         header, rows = tables.read_csv(path, required=(("transcript",), ("code",), ("start", "quote")))
         if "coder" not in header and not coder:
             raise InputError(f"{path}:1: no 'coder' column", "add one, or give the coder with --coder")
-        texts: dict[str, str | None] = {}
+        texts: dict[str, Transcript | None] = {}
         items: list[NewCoding] = []
         problems: list[str] = []
+        cut = split = 0
         for row in rows:
             where = f"{path}:{row.line}"
             try:
-                items.append(self._coding_from_row(row, where, texts, coder))
+                given, pieces = self._coding_from_row(row, where, texts, coder)
             except QualcodeError as exc:
                 problems.append(exc.message)
+                continue
+            items.extend(pieces)
+            if len(pieces) > 1:
+                split += 1
+            elif pieces[0].span != given:
+                cut += 1
         if problems:
             raise InputError(
                 f"{path}: {len(problems)} of {len(rows)} rows cannot be placed; nothing was imported",
@@ -677,20 +753,22 @@ class Project:
             items, coder, create_codes=True, action="codings.import", source=path.name
         )
         added = sum(1 for c in {(c.transcript, c.span, c.code, c.coder) for c in stored} if c not in before)
-        return CodingsReport(added, len(items) - added, created)
+        return CodingsReport(added, len(items) - added, created, cut, split)
 
     def _coding_from_row(
-        self, row: tables.Row, where: str, texts: dict[str, str | None], coder: str | None
-    ) -> NewCoding:
+        self, row: tables.Row, where: str, texts: dict[str, Transcript | None], coder: str | None
+    ) -> tuple[Span, list[NewCoding]]:
+        """The row's span as given, and its codings: that span cut to speech (``cut_to_speech``)."""
         transcript = row.get("transcript")
         if transcript not in texts:
             try:
-                texts[transcript] = self.transcript(transcript).text
+                texts[transcript] = self.transcript(transcript)
             except NotFoundError:
                 texts[transcript] = None
-        text = texts[transcript]
-        if text is None:
+        doc = texts[transcript]
+        if doc is None:
             raise InputError(f"{where}: no transcript named {transcript!r}", "import it first")
+        text = doc.text
         code, who = row.get("code"), row.get("coder") or coder
         if not code or not who:
             raise InputError(f"{where}: the code or the coder is empty", "fill them in")
@@ -712,7 +790,9 @@ class Project:
         origin = (
             Origin(row.get("origin")) if row.get("origin") in {o.value for o in Origin} else Origin.IMPORTED
         )
-        return NewCoding(transcript, span, code, who, origin)
+        return span, [
+            NewCoding(transcript, piece, code, who, origin) for piece in cut_to_speech(doc, span, where)
+        ]
 
     # -- memos, log, figures ----------------------------------------------------------------------
 
@@ -766,8 +846,13 @@ class Project:
         for c in codings:
             per_coder[c.coder] = per_coder.get(c.coder, 0) + 1
         counts_by_code = {k: v for k, v in self.repo.coding_counts().items() if v}
+        # Everyone who changes the project is logged by name (the system user who imported, say); a coder
+        # is someone with a coding, and the others are counted apart.
+        people = counts["coders"]
+        counts["coders"] = len(self.repo.coders_with_codings())
         return {
             **counts,
+            "people_who_changed": people,
             "words": sum(t.words for t in self.transcripts()),
             "codings_by_coder": dict(sorted(per_coder.items())),
             "codings_by_code": dict(sorted(counts_by_code.items(), key=lambda kv: (-kv[1], kv[0]))),

@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import InputError
-from qualcode.model import Case, Codebook, Coding, CodingFilter, Segment, Transcript
+from qualcode.model import Case, Codebook, Coding, CodingFilter, Segment, Span, Transcript, spoken_words
 from qualcode.model.codebook import ordered
 from qualcode.model.speakers import Speaker, SpeakerRule, decide_speakers
 
@@ -478,13 +478,18 @@ def corpus_from_rows(
     bases = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype("int64") if records else lengths
     texts = {name: text for name, text, _ in records}
     case_names = [case or name for name, _, case in records]
+    turn_spans: dict[str, list[Span]] = {}
+    for name, _, _, start, end in turns:
+        turn_spans.setdefault(name, []).append(Span(start, end))
     frame = pd.DataFrame(
         {
             "transcript": pd.Series(names, dtype="object"),
             "case": pd.Series(case_names, dtype="object"),
             "base": bases,
             "length": lengths,
-            "words": np.array([len(text.split()) for _, text, _ in records], dtype="int64"),
+            "words": np.array(  # spoken words only: labels and timestamps lie outside the turns
+                [spoken_words(text, turn_spans.get(name, ())) for name, text, _ in records], dtype="int64"
+            ),
         }
     )
     own = [attributes_of.get(case or "", {}) for _, _, case in records]

@@ -34,19 +34,25 @@ def code(
     end: int | None,
     remove: bool,
 ) -> None:
-    """Add (or --remove) one coding; exits 0 only once it is durably stored."""
+    """Add (or --remove) a coding; exits 0 only once it is durably stored.
+
+    A span across speaker turns is stored as one coding per turn, each cut to that turn's words.
+    """
     if quote is None and (start is None or end is None):
         raise click.UsageError("give --quote, or both --start and --end")
     with opened(project) as proj:
         where = {"quote": quote, "occurrence": occurrence, "start": start, "end": end}
         if remove:
-            removed = proj.uncode(transcript, code_name, coder=coder, **where)
-            click.echo(f"removed coding {removed.id}: {code_name} [{removed.span.start}, {removed.span.end})")
+            for removed in proj.uncode(transcript, code_name, coder=coder, **where):
+                click.echo(
+                    f"removed coding {removed.id}: {code_name} [{removed.span.start}, {removed.span.end})"
+                )
         else:
-            coding = proj.code(transcript, code_name, coder=coder, **where)
-            click.echo(
-                f"coding {coding.id}: {coding.code} [{coding.span.start}, {coding.span.end}) by {coder}"
-            )
+            # Over several turns the span is stored as one coding per turn, each only that speaker's words.
+            for coding in proj.code(transcript, code_name, coder=coder, **where):
+                click.echo(
+                    f"coding {coding.id}: {coding.code} [{coding.span.start}, {coding.span.end}) by {coder}"
+                )
 
 
 @cli.command()
@@ -117,6 +123,11 @@ def import_codings(project: Path, csv_file: Path, coder: str | None) -> None:
     with opened(project) as proj:
         report = proj.import_codings(csv_file, coder=coder)
         click.echo(f"{report.added} codings added, {report.already_present} already present")
+        if report.cut or report.split:
+            click.echo(
+                f"cut to the speakers' words: {report.cut} rows trimmed of labels or timestamps, "
+                f"{report.split} rows across turns stored as one coding per turn"
+            )
         if report.created_codes:
             click.echo(
                 f"created {len(report.created_codes)} codes not in the codebook: "

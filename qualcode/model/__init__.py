@@ -10,7 +10,14 @@ from qualcode.model.suggestion import (
     SuggestionSource,
     UncertainSegment,
 )
-from qualcode.model.transcript import ParsedTranscript, Segment, Transcript, TranscriptSummary, Turn
+from qualcode.model.transcript import (
+    ParsedTranscript,
+    Segment,
+    Transcript,
+    TranscriptSummary,
+    Turn,
+    spoken_words,
+)
 
 __all__ = [
     "Case",
@@ -35,4 +42,5 @@ __all__ = [
     "Turn",
     "UncertainSegment",
     "checked_span",
+    "spoken_words",
 ]  # fmt: skip

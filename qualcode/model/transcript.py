@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -58,7 +59,8 @@ class Transcript:
 
     @property
     def word_count(self) -> int:
-        return len(self.text.split())
+        """Words spoken: those inside the turns, not speaker labels, timestamps or an export's header."""
+        return spoken_words(self.text, [turn.span for turn in self.turns])
 
     def turn_at(self, offset: int) -> Turn | None:
         """The turn containing the character at ``offset``, if any."""
@@ -66,6 +68,18 @@ class Transcript:
             if turn.span.start <= offset < turn.span.end:
                 return turn
         return None
+
+
+def spoken_words(text: str, turn_spans: Iterable[Span]) -> int:
+    """How many words of ``text`` lie inside the turns; the whole text's words when it has no turns.
+
+    Labels, timestamps and a header block are not speech, so a word total (and a share of it) counts
+    only what was said.
+    """
+    spans = list(turn_spans)
+    if not spans:
+        return len(text.split())
+    return sum(len(text[span.start : span.end].split()) for span in spans)
 
 
 @dataclass(frozen=True, slots=True)

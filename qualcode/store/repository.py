@@ -45,6 +45,7 @@ from qualcode.model import (
     Turn,
 )
 from qualcode.model.codebook import ordered
+from qualcode.model.transcript import spoken_words
 from qualcode.store import schema as t
 from qualcode.store.engine import WRITE_OPTION, busy_error, damaged_error, read_only_error
 from qualcode.store.history import REDO, UNDO, UNDOABLE, RowImages, apply_images, pending
@@ -369,6 +370,14 @@ class Repository:
         if wanted is not None and len(wanted) <= MAX_NAMES_IN_QUERY:
             query = query.where(tr.c.name.in_(sorted(wanted)))
         with self.read() as conn:
+            # Words are counted inside the turns: speaker labels and timestamps are not speech.
+            turn_spans: dict[str, list[Span]] = {}
+            for name, start, end in conn.execute(
+                select(tr.c.name, t.turns.c.start, t.turns.c.end).join(
+                    t.turns, t.turns.c.transcript_id == tr.c.id
+                )
+            ):
+                turn_spans.setdefault(name, []).append(Span(start, end))
             return [
                 TranscriptSummary(
                     name=r.name,
@@ -376,7 +385,7 @@ class Repository:
                     source_format=r.source_format,
                     case=r.case,
                     characters=len(r.text),
-                    words=len(r.text.split()),
+                    words=spoken_words(r.text, turn_spans.get(r.name, ())),
                     turns=r.turns,
                     segments=r.segments,
                     codings=r.codings,
@@ -811,6 +820,18 @@ class Repository:
             conn.execute(delete(t.codings).where(t.codings.c.id == coding.id))
             tx.log("coding.remove", codings=[coding_payload(coding)])
             return coding
+
+    def remove_codings(self, codings: Sequence[Coding], coder: str) -> list[Coding]:
+        """Remove these codings in one transaction (one undo step); returns those that were still there."""
+        with self.write(coder) as tx:
+            conn = tx.conn
+            ids = [c.id for c in codings]
+            found = [_row_to_coding(r) for r in conn.execute(_coding_query().where(t.codings.c.id.in_(ids)))]
+            if found:
+                tx.images.capture("codings", [c.id for c in found])
+                conn.execute(delete(t.codings).where(t.codings.c.id.in_([c.id for c in found])))
+                tx.log("coding.remove", codings=[coding_payload(c) for c in found])
+            return found
 
     def codings(self, flt: CodingFilter | None = None, *, span: Span | None = None) -> list[Coding]:
         """Codings matching the filter (and, when given, on exactly ``span``), in text order."""

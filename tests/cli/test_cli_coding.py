@@ -84,7 +84,7 @@ def test_code_errors_exit_1_and_store_nothing(qualcode: Any, project_path: Path)
         "say which one with an occurrence number (1 for the first)",
     ]
     unknown = qualcode(
-        "code", project_path, "--transcript", "alpha", "--code", "Stigma", "--start", "1", "--end", "4"
+        "code", project_path, "--transcript", "alpha", "--code", "Stigma", "--start", "13", "--end", "31"
     )
     assert unknown.returncode == 1
     assert unknown.stderr.splitlines() == [
@@ -210,3 +210,58 @@ def test_codebook_edits_from_the_command_line(qualcode: Any, project_path: Path)
         assert project.codings() == []
         assert [c.name for c in project.codebook()] == ["Team", "Hope"]
         assert project.events()[-1].action == "code.delete"
+
+
+def test_code_across_turns_prints_one_coding_per_speaker(qualcode: Any, project_path: Path) -> None:
+    result = qualcode(
+        "code",
+        project_path,
+        "--transcript",
+        "alpha",
+        "--code",
+        "Hope",
+        "--quote",
+        "about it. Participant: I felt",
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "coding 1: Hope [40, 49) by ana\ncoding 2: Hope [63, 69) by ana\n"
+    assert _stored(project_path) == [
+        ("alpha", 40, 49, "Hope", "ana", "manual"),
+        ("alpha", 63, 69, "Hope", "ana", "manual"),
+    ]
+    removed = qualcode(
+        "code", project_path, "--transcript", "alpha", "--code", "Hope", "--remove", "--quote",
+        "about it. Participant: I felt",
+    )  # fmt: skip
+    assert (removed.returncode, removed.stdout) == (
+        0,
+        "removed coding 1: Hope [40, 49)\nremoved coding 2: Hope [63, 69)\n",
+    )
+    assert _stored(project_path) == []
+
+
+def test_code_refuses_a_speaker_label(qualcode: Any, project_path: Path) -> None:
+    result = qualcode(
+        "code", project_path, "--transcript", "alpha", "--code", "Hope", "--quote", "Participant:"
+    )
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        "qualcode: error: transcript 'alpha': that text is a speaker label or timestamp, not speech: "
+        "select the words; a coding holds the words of one speaker"
+    ]
+    assert _stored(project_path) == []
+
+
+def test_stats_counts_as_coders_only_those_who_coded(qualcode: Any, project_path: Path) -> None:
+    coded = qualcode("code", project_path, "--transcript", "beta", "--code", "Hope", "--quote", "lonely")
+    assert coded.returncode == 0, coded.stderr
+    figures = qualcode("stats", project_path, "--format", "json")
+    assert figures.returncode == 0, figures.stderr
+    # 'setup' imported the transcripts (and is in the log for it) but has not coded anything.
+    assert {k: json.loads(figures.stdout)[k] for k in ("coders", "people_who_changed")} == {
+        "coders": 1,
+        "people_who_changed": 2,
+    }
+    table = qualcode("stats", project_path)
+    assert "coders               1\n" in table.stdout
+    assert "codings by coder: ana 1\n" in table.stdout

@@ -140,9 +140,9 @@ def _exported_codes(project: Project) -> list[dict[str, object]]:
 
 
 def test_split_moves_only_the_listed_codings(project: Project, project_path: Path) -> None:
-    kept = project.code("alpha", "Othered", coder="ana", start=13, end=31)
-    moved = project.code("alpha", "Othered", coder="ana", quote="outsider again")
-    also_moved = project.code("beta", "Othered", coder="bo", quote="lonely")
+    (kept,) = project.code("alpha", "Othered", coder="ana", start=13, end=31)
+    (moved,) = project.code("alpha", "Othered", coder="ana", quote="outsider again")
+    (also_moved,) = project.code("beta", "Othered", coder="bo", quote="lonely")
     assert project.split_code("Othered", "Lonely", [moved.id, also_moved.id], coder="ana") == 2
     with pytest.raises(NotFoundError) as caught:
         project.split_code("Othered", "Other", [moved.id], coder="ana")

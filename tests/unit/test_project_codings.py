@@ -32,7 +32,7 @@ def _stored(project_path: Path) -> list[tuple[str, int, int, str, str, str]]:
 
 
 def test_code_by_quote_ignores_white_space(project: Project, project_path: Path) -> None:
-    coding = project.code("alpha", "othered", coder="ana", quote="  The team did\n  not   know ")
+    (coding,) = project.code("alpha", "othered", coder="ana", quote="  The team did\n  not   know ")
     assert (coding.span, coding.code, coding.coder, coding.text) == (
         Span(88, 109),
         "Othered",  # the stored spelling
@@ -44,14 +44,17 @@ def test_code_by_quote_ignores_white_space(project: Project, project_path: Path)
     assert _stored(project_path) == [("alpha", 88, 109, "Othered", "ana", "manual")]
 
 
-def test_a_quote_across_a_line_break(project: Project) -> None:
-    coding = project.code("alpha", "Hope", coder="ana", quote="again. Interviewer: Thank")
-    assert coding.text == "again.\nInterviewer: Thank"
-    assert coding.span == Span(150, 175)
+def test_a_quote_across_turns_is_one_coding_per_speaker(project: Project) -> None:
+    pieces = project.code("alpha", "Hope", coder="ana", quote="again. Interviewer: Thank")
+    # The interviewer's label is not stored, and each coding is one speaker's words.
+    assert [(c.span, c.text) for c in pieces] == [(Span(150, 156), "again."), (Span(170, 175), "Thank")]
+    assert [e.action for e in project.events()].count("coding.add") == 1  # one change, one undo step
+    project.undo("ana")
+    assert project.codings() == []
 
 
 def test_code_by_offsets(project: Project, project_path: Path) -> None:
-    coding = project.code("alpha", "Hope", coder="bo", start=63, end=87)
+    (coding,) = project.code("alpha", "Hope", coder="bo", start=63, end=87)
     assert coding.text == "I felt like an outsider."
     project.close()
     assert _stored(project_path) == [("alpha", 63, 87, "Hope", "bo", "manual")]
@@ -61,7 +64,7 @@ def test_an_ambiguous_quote_needs_an_occurrence(project: Project) -> None:
     with pytest.raises(InputError) as caught:
         project.code("alpha", "Othered", coder="ana", quote="felt like an outsider")
     assert caught.value.message == "transcript 'alpha': the quote appears 2 times: 'felt like an outsider'"
-    second = project.code("alpha", "Othered", coder="ana", quote="felt like an outsider", occurrence=2)
+    (second,) = project.code("alpha", "Othered", coder="ana", quote="felt like an outsider", occurrence=2)
     assert second.span == Span(128, 149)
     with pytest.raises(InputError, match="occurrence 3 asked for, but the quote appears 2 times"):
         project.code("alpha", "Othered", coder="ana", quote="felt like an outsider", occurrence=3)
@@ -96,7 +99,8 @@ def test_a_span_past_the_end_or_empty_is_refused(project: Project) -> None:
         project.code("alpha", "Othered", coder="ana", start=20, end=20)
     with pytest.raises(InputError, match="give a quote, or both start and end"):
         project.code("alpha", "Othered", coder="ana", start=20)
-    assert project.code("alpha", "Othered", coder="ana", start=length - 1, end=length).text == "\n"
+    (last,) = project.code("alpha", "Othered", coder="ana", start=length - 5, end=length)
+    assert last.text == "you."  # the line end after the last turn's words is not speech
     assert len(project.codings()) == 1
 
 
@@ -114,10 +118,10 @@ def test_group_unknown_code_and_unknown_transcript_are_refused(project: Project)
 
 
 def test_the_same_coding_twice_is_stored_once(project: Project, project_path: Path) -> None:
-    first = project.code("alpha", "Hope", coder="ana", start=13, end=31)
-    again = project.code("alpha", "hope", coder="ana", quote="How did you start?")
+    (first,) = project.code("alpha", "Hope", coder="ana", start=13, end=31)
+    (again,) = project.code("alpha", "hope", coder="ana", quote="How did you start?")
     assert again.id == first.id
-    other_coder = project.code("alpha", "Hope", coder="bo", start=13, end=31)
+    (other_coder,) = project.code("alpha", "Hope", coder="bo", start=13, end=31)
     assert other_coder.id != first.id
     assert [e.action for e in project.events()].count("coding.add") == 2  # the repeat is not logged
     project.close()
@@ -130,7 +134,7 @@ def test_the_same_coding_twice_is_stored_once(project: Project, project_path: Pa
 def test_remove_a_coding(project: Project, project_path: Path) -> None:
     project.code("alpha", "Hope", coder="ana", start=13, end=31)
     project.code("alpha", "Hope", coder="bo", start=13, end=31)
-    removed = project.uncode("alpha", "Hope", coder="ana", quote="How did you start?")
+    (removed,) = project.uncode("alpha", "Hope", coder="ana", quote="How did you start?")
     assert (removed.span, removed.coder) == (Span(13, 31), "ana")
     with pytest.raises(NotFoundError) as caught:
         project.uncode("alpha", "Hope", coder="ana", start=13, end=31)
@@ -152,7 +156,7 @@ def test_remove_a_coding(project: Project, project_path: Path) -> None:
 
 
 def test_a_coding_event_holds_what_was_added(project: Project) -> None:
-    coding = project.code("beta", "Othered", coder="ana", quote="lonely")
+    (coding,) = project.code("beta", "Othered", coder="ana", quote="lonely")
     event = project.events()[-1]
     assert (event.action, event.coder) == ("coding.add", "ana")
     assert _summary(event.payload) == {

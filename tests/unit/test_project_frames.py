@@ -29,7 +29,7 @@ def test_transcripts_frame_includes_attribute_columns(project: Project, tiny_dir
             "case": "P1",
             "source": "alpha.txt",
             "format": "text",
-            "words": 33,
+            "words": 30,  # spoken words: not the labels
             "turns": 3,
             "segments": 6,
             "codings": 1,
@@ -41,7 +41,7 @@ def test_transcripts_frame_includes_attribute_columns(project: Project, tiny_dir
             "case": "P2",
             "source": "beta.txt",
             "format": "text",
-            "words": 19,
+            "words": 17,
             "turns": 2,
             "segments": 3,
             "codings": 0,

@@ -62,7 +62,7 @@ def test_turns_and_segments_have_exact_spans_that_never_cover_a_label(tmp_path: 
             "alpha",
             3,
             6,
-            33,
+            30,  # spoken words: the three "Name:" labels are not speech
             len(ALPHA),
         )
         [event] = project.events()

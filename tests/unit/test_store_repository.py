@@ -60,7 +60,7 @@ def test_meta_values_round_trip(project: Project, project_path: Path) -> None:
 def test_a_second_connection_sees_a_write_once_it_returns(project: Project, project_path: Path) -> None:
     with Project.open(project_path) as other:
         assert other.codings() == []
-        coding = project.code("alpha", "Hope", coder="ana", start=13, end=31)
+        (coding,) = project.code("alpha", "Hope", coder="ana", start=13, end=31)
         assert [c.id for c in other.codings()] == [coding.id]
 
 
@@ -77,7 +77,9 @@ def test_counts_and_stats(project: Project) -> None:
         "codes": 4,
         "codings": 3,
     }
-    assert stats["words"] == 52
+    assert stats["words"] == 47  # spoken words: the five speaker labels are not counted
     assert stats["codings_by_coder"] == {"ana": 1, "bo": 2}
     assert stats["codings_by_code"] == {"Hope": 2, "Othered": 1}
+    # 'setup' imported the transcripts and is logged for it, but has coded nothing: not a coder.
+    assert (stats["coders"], stats["people_who_changed"]) == (2, 3)
     assert project.repo.coding_counts() == {"Hope": 2, "Othered": 1, "Role clarity": 0, "Team": 0}

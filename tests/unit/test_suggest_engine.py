@@ -113,7 +113,8 @@ def test_retrain_runs_in_a_worker_thread_while_suggestions_are_read(synthetic: P
     _fresh(synthetic)
     suggester = synthetic.suggester("gold")
     old = suggester.current()
-    synthetic.code("int01", "Hope", coder="gold", start=0, end=5)
+    words = synthetic.transcript("int01").turns[0].span.start  # a coding holds speech, not the label
+    synthetic.code("int01", "Hope", coder="gold", start=words, end=words + 5)
     assert suggester.stale()
     progress: list[object] = []
     worker = threading.Thread(target=lambda: progress.extend(synthetic.iter_retrain_suggestions("gold")))
@@ -136,15 +137,17 @@ def test_another_coders_own_work_does_not_make_the_model_stale(synthetic: Projec
     suggester = synthetic.suggester("gold")
     suggester.current()
     assert not suggester.stale()
-    synthetic.code("int01", "Hope", coder="bo", start=0, end=5)
-    synthetic.uncode("int01", "Hope", coder="bo", start=0, end=5)
+    words = synthetic.transcript("int01").turns[0].span.start  # a coding holds speech, not the label
+    synthetic.code("int01", "Hope", coder="bo", start=words, end=words + 5)
+    synthetic.uncode("int01", "Hope", coder="bo", start=words, end=words + 5)
     synthetic.add_memo("a thought", coder="bo", target=MemoTarget.PROJECT)
     assert not suggester.stale()
     synthetic.update_code("Hope", coder="bo", definition="Hope for recovery.")  # the codebook is shared
     assert suggester.stale()
     suggester.retrain()
     assert not suggester.stale()
-    synthetic.code("int01", "Hope", coder="gold", start=0, end=5)
+    words = synthetic.transcript("int01").turns[0].span.start  # a coding holds speech, not the label
+    synthetic.code("int01", "Hope", coder="gold", start=words, end=words + 5)
     assert suggester.stale()
     suggester.retrain()
     synthetic.undo("bo")  # conservative: an undo by anyone may have changed what the model reads

@@ -334,9 +334,10 @@ class CodingScreen(Screen[None]):
         if span is None:
             return
         try:
-            added, coding = self.qapp.project.toggle_coding(
+            added, changed = self.qapp.project.toggle_coding(
                 self.transcript_name, span, code, coder=self.qapp.coder
             )
+            coding = changed[0]  # one per turn the selection covers, all of this code
         except QualcodeError as exc:
             self.qapp.show_error(exc)
             return
