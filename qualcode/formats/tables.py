@@ -40,15 +40,17 @@ def read_csv(path: Path, required: tuple[tuple[str, ...], ...] = ()) -> tuple[li
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})", "check the path") from exc
     text = decode_text(data, str(path))
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # RFC 4180 quoting, as Excel, LibreOffice and Python's csv module write it; only the separator varies
+    # (semicolons from European Excel, tabs). csv.Sniffer also guessed the quoting, and a quoted "" in its
+    # sample made it take doublequote=False, splitting ordinary rows further down. Strict, so that an
+    # unclosed quote is an error at its line rather than the rest of the file swallowed into one field.
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=_separator(text), strict=True)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration as exc:
         raise InputError(f"{path}: the file is empty", "add a header row and data") from exc
+    except csv.Error as exc:
+        raise InputError(f"{path}:{reader.line_num}: {exc}", "check the quoting on that line") from exc
     for group in required:
         if not any(name in header for name in group):
             raise InputError(
@@ -69,3 +71,20 @@ def read_csv(path: Path, required: tuple[tuple[str, ...], ...] = ()) -> tuple[li
     except csv.Error as exc:
         raise InputError(f"{path}:{reader.line_num}: {exc}", "check the quoting on that line") from exc
     return header, rows
+
+
+_SEPARATORS = (",", ";", "\t")
+
+
+def _separator(text: str) -> str:
+    """The separator the header line uses most, outside quotes; a comma when it has none."""
+    counts = dict.fromkeys(_SEPARATORS, 0)
+    quoted = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted  # a doubled "" flips twice: still inside
+        elif char == "\n" and not quoted:
+            break
+        elif char in counts and not quoted:
+            counts[char] += 1
+    return max(_SEPARATORS, key=lambda sep: counts[sep])  # ties go to the first: the comma
