@@ -119,3 +119,25 @@ def test_a_killed_import_keeps_every_file_it_reported(
             assert {s.turn_index for s in segments} == set(range(TURNS))
         events = [e.payload["name"] for e in project.events() if e.action == "transcript.import"]
         assert set(events) - {"alpha", "beta"} == imported
+
+
+UNQUOTED_COLOUR = "codes:\n  - name: Courage\n    colour: #0072B2\n  - name: Shame\n    colour: '#D55E00'\n"
+
+
+def test_codebook_validate_and_import_name_an_unquoted_colour_and_its_fix(
+    qualcode: Any, project_path: Path, tmp_path: Path
+) -> None:
+    # Unquoted, YAML reads '#0072B2' as a comment: validation passed and the code came in uncoloured.
+    (tmp_path / "book.yaml").write_text(UNQUOTED_COLOUR, encoding="utf-8")
+    problem = (
+        "book.yaml:3: code 'Courage': colour is empty because YAML reads an unquoted # as the start of a "
+        "comment; quote it: colour: '#0072B2'"
+    )
+    for args in (("codebook", "validate", "book.yaml"), ("codebook", "import", project_path, "book.yaml")):
+        result = qualcode(*args)
+        assert result.returncode == 1, result.stdout
+        assert "Traceback" not in result.stderr
+        assert result.stderr.splitlines()[1:] == [f"  {problem}"]
+        assert problem in result.stderr.splitlines()[0]
+    with Project.open(project_path) as project:
+        assert "Courage" not in {c.name for c in project.codebook()}  # refused whole, as any problem is
