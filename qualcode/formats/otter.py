@@ -22,11 +22,11 @@ NAME = "otter"
 EXTENSIONS: tuple[str, ...] = ()  # Otter exports are .txt: told apart from plain text by sniffing
 _HEADER = re.compile(r"^(?P<name>\S.{0,60}?)\s{2,}(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
 _ONE_SPACE = re.compile(r"^(?P<name>\S.{0,60}?) (?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
-# A one-space line of someone who is not a speaker here is doubtful only if it reads like a name: a few
-# words, no sentence punctuation ("... met me at 9:30" ending a line of talk is just words).
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
 # A name and a time that a tab or two spaces set apart, in a Word paragraph.
 _NAME_TAB_TIME = re.compile(r"^(?P<name>\S.{0,60}?)(?:[ ]*\t\s*|[ ]{2,})(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)$")
+# A one-space line of someone who is not a speaker here is doubtful only if it reads like a name: a few
+# words, no sentence punctuation ("... met me at 9:30" ending a line of talk is just words).
 _NAME_LIKE = re.compile(r"^[^\W\d_][^,;:!?\"“”()]{0,39}$")
 # _HEADER on a line of its own, followed by a line with words: one scan of the text instead of a match per
 # line (white space here never crosses a line end, as it cannot within one line).

@@ -111,7 +111,6 @@ def build_turns(
     source_format: str,
     filename: str,
     matcher: Callable[[str, str], LabelMatch | None] = match_label,
-    trust_all: bool = False,
 ) -> ParsedTranscript:
     """Split normalised text into speaker turns.
 
@@ -123,8 +122,6 @@ def build_turns(
         source_format: Format name recorded with the transcript.
         filename: For messages.
         matcher: Finds a label at the start of a line; the default knows the common text layouts.
-        trust_all: Take every label the matcher finds, even one used once: for layouts that talk cannot
-            be mistaken for (Otter's ``Name  0:13`` lines), where a one-off speaker is still a speaker.
     """
     found: list[tuple[int, LabelMatch]] = []
     for number, line in enumerate(text.split("\n")):
@@ -133,7 +130,7 @@ def build_turns(
             if label is not None:
                 found.append((number, label))
     names = [label.speaker for _, label in found]
-    speakers = set(names) if trust_all else trusted_speakers(names)
+    speakers = trusted_speakers(names)
     labelled = {number: label for number, label in found if label.speaker in speakers}
     for label in labelled.values():
         if label.time_error is not None:
