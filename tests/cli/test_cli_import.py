@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import signal
 import subprocess
@@ -156,6 +157,23 @@ def test_import_lists_the_lines_the_otter_importer_was_unsure_of(
         assert [t.speaker for t in project.transcript("call").turns] == ["Jane Doe", "John Smith"] * 2 + [
             "Jane Doe"
         ]
+
+
+def test_import_codings_reads_a_csv_written_by_pythons_csv_module(
+    qualcode: Any, project_path: Path, tmp_path: Path
+) -> None:
+    # 200 codings written by csv.writer; the note on row 193 quotes someone, so the field holds "". The
+    # guessed dialect took that for doublequote=False and refused the file: "7 fields but the header has 6".
+    rows = [["transcript", "start", "end", "code", "coder", "note"]]
+    for n in range(200):
+        note = 'She said "an outsider", twice' if n == 192 else f"coded in pass {n % 3}, as agreed"
+        rows.append(["alpha", str(63 + n % 20), str(100 + n % 10), "Othered", f"coder{n % 5}", note])
+    with (tmp_path / "codings.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    distinct = len({tuple(row[:5]) for row in rows[1:]})
+    result = qualcode("import-codings", project_path, "codings.csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"{distinct} codings added, {200 - distinct} already present"
 
 
 UNQUOTED_COLOUR = "codes:\n  - name: Courage\n    colour: #0072B2\n  - name: Shame\n    colour: '#D55E00'\n"

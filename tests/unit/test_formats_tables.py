@@ -103,8 +103,19 @@ def test_too_many_fields_is_still_a_one_line_error_naming_file_and_line(tmp_path
 
 def test_an_unclosed_quote_is_an_error_naming_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "codings.csv"
-    path.write_text('transcript,code,quote\nalpha,Hope,"never closed\n', encoding="utf-8")
+    # Unclosed, the quote used to swallow every line below it into one field, silently.
+    path.write_text('transcript,code,quote\nalpha,Hope,"never closed\nbeta,Hope,fine\n', encoding="utf-8")
     with pytest.raises(InputError) as caught:
         read_csv(path)
-    assert caught.value.message.startswith(f"{path}:")
-    assert "\n" not in caught.value.message
+    assert caught.value.one_line() == (
+        f"{path}:2: a quoted field that starts on this line is never closed; close the quote; a quote "
+        'inside a quoted field is written twice ("")'
+    )
+
+
+def test_text_after_a_closing_quote_is_an_error_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "codings.csv"
+    path.write_text('transcript,code,quote\nalpha,Hope,fine\nalpha,Hope,"quoted" and not\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_csv(path)
+    assert caught.value.message == f"{path}:3: ',' expected after '\"'"
