@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -10,6 +11,10 @@ from qualcode.errors import CodebookError
 from qualcode.model import Code, Codebook, Problem
 
 _LINE = "__line__"
+_KEY_LINES = "__key_lines__"  # {key: the line it is on}, for problems about one key of a mapping
+_META = {_LINE, _KEY_LINES}
+# A colour written unquoted: YAML reads ``colour: #0072B2`` as an empty value and a comment.
+_COMMENTED_COLOUR = re.compile(r"^\s*(?:-\s+)?(?P<key>colou?r)\s*:\s+(?P<value>#\S*)")
 _TOP_KEYS = {"name", "version", "description", "codes"}
 _CODE_KEYS = {
     "name",
@@ -36,6 +41,9 @@ class _LineLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     mapping[_LINE] = node.start_mark.line + 1
+    mapping[_KEY_LINES] = {
+        key.value: key.start_mark.line + 1 for key, _value in node.value if isinstance(key, yaml.ScalarNode)
+    }
     return mapping
 
 
@@ -63,12 +71,13 @@ def load_codebook(text: str, filename: str) -> tuple[Codebook, list[Problem]]:
     if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
         problems.append(Problem(1, "a codebook is a mapping with a 'codes' list"))
         return Codebook(()), problems
-    for key in sorted(set(data) - _TOP_KEYS - {_LINE}, key=str):
+    for key in sorted(set(data) - _TOP_KEYS - _META, key=str):
         problems.append(
             Problem(data[_LINE], f"unknown key {key!r} (allowed: {', '.join(sorted(_TOP_KEYS))})")
         )
     codes: list[Code] = []
     _read_codes(data["codes"], None, codes, problems, data[_LINE])
+    problems.extend(_commented_colours(data["codes"], text.split("\n")))
     codebook = Codebook(
         codes=tuple(codes),
         name=str(data.get("name") or ""),
@@ -101,7 +110,7 @@ def _read_code(item: dict[str, Any], parent: str | None, problems: list[Problem]
     if not isinstance(name, str) or not name.strip():
         problems.append(Problem(line, "a code needs a 'name'"))
         return None
-    for key in sorted(set(item) - _CODE_KEYS - {_LINE}, key=str):
+    for key in sorted(set(item) - _CODE_KEYS - _META, key=str):
         problems.append(Problem(line, f"code {name!r}: unknown key {key!r}"))
     if "parent" in item:
         if parent is not None and item["parent"] != parent:
@@ -164,9 +173,33 @@ def _read_code(item: dict[str, Any], parent: str | None, problems: list[Problem]
     )
 
 
+def _commented_colours(items: Any, lines: list[str]) -> list[Problem]:
+    """Colours that YAML read as comments (``colour: #0072B2`` unquoted), which left the code uncoloured."""
+    problems: list[Problem] = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        for key in ("colour", "color"):
+            line = item.get(_KEY_LINES, {}).get(key)
+            if key in item and item[key] is None and line is not None:
+                raw = _COMMENTED_COLOUR.match(lines[line - 1])
+                if raw is not None:
+                    name = item.get("name")
+                    fix = f"{raw.group('key')}: '{raw.group('value')}'"
+                    problems.append(
+                        Problem(
+                            line,
+                            f"code {name!r}: {key} is empty because YAML reads an unquoted # as the start "
+                            f"of a comment; quote it: {fix}",
+                        )
+                    )
+        problems.extend(_commented_colours(item.get("children"), lines))
+    return problems
+
+
 def _strip_lines(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != _LINE}
+        return {k: _strip_lines(v) for k, v in value.items() if k not in _META}
     if isinstance(value, list):
         return [_strip_lines(v) for v in value]
     return value

@@ -111,7 +111,6 @@ def build_turns(
     source_format: str,
     filename: str,
     matcher: Callable[[str, str], LabelMatch | None] = match_label,
-    trust_all: bool = False,
 ) -> ParsedTranscript:
     """Split normalised text into speaker turns.
 
@@ -123,36 +122,41 @@ def build_turns(
         source_format: Format name recorded with the transcript.
         filename: For messages.
         matcher: Finds a label at the start of a line; the default knows the common text layouts.
-        trust_all: Take every label the matcher finds, even one used once: for layouts that talk cannot
-            be mistaken for (Otter's ``Name  0:13`` lines), where a one-off speaker is still a speaker.
     """
-    lines = text.split("\n")
-    offsets = []
-    position = 0
-    filled: list[int] = []  # the numbers of the lines with something on them
     found: list[tuple[int, LabelMatch]] = []
-    for number, line in enumerate(lines):
-        offsets.append(position)
-        position += len(line) + 1
+    for number, line in enumerate(text.split("\n")):
         if line and not line.isspace():  # a blank line holds no label, whatever the matcher
-            filled.append(number)
             label = matcher(line, f"{filename}:{number + 1}")
             if label is not None:
                 found.append((number, label))
     names = [label.speaker for _, label in found]
-    speakers = set(names) if trust_all else trusted_speakers(names)
+    speakers = trusted_speakers(names)
     labelled = {number: label for number, label in found if label.speaker in speakers}
     for label in labelled.values():
         if label.time_error is not None:
             raise InputError(
                 label.time_error, "timestamps look like 01:02:03, 1:02 or 00:01:02.500; fix it or remove it"
             )
+    return turns_at_labels(text, labelled, source_format, filename)
+
+
+def turns_at_labels(
+    text: str,
+    labelled: dict[int, LabelMatch],
+    source_format: str,
+    filename: str,
+    warnings: tuple[str, ...] = (),
+) -> ParsedTranscript:
+    """Turns opened by the labels on the given lines (numbered from 0); other lines continue the turn above.
+
+    Lines before the first label belong to no turn. With no labels at all, each paragraph is a turn.
+    """
     if not labelled:
         return ParsedTranscript(
             text,
             _paragraph_turns(text),
             source_format,
-            (f"{filename}: no speaker labels found; each paragraph is a turn",),
+            (*warnings, f"{filename}: no speaker labels found; each paragraph is a turn"),
         )
     turns: list[Turn] = []
     current: tuple[str, float | None, int | None, int] | None = None  # speaker, time, start, end
@@ -161,24 +165,27 @@ def build_turns(
         if current is not None and current[2] is not None:
             turns.append(Turn(len(turns), current[0], Span(current[2], current[3]), current[1]))
 
-    for number in filled:  # blank lines neither open nor extend a turn
-        line = lines[number]
+    offset = 0
+    for number, line in enumerate(text.split("\n")):
+        line_start, offset = offset, offset + len(line) + 1
+        if not line or line.isspace():
+            continue  # blank lines neither open nor extend a turn
         label = labelled.get(number)
         if label is not None:
             close()
-            start = offsets[number] + label.rest_offset
+            start = line_start + label.rest_offset
             words = line[label.rest_offset :]
             if words.strip():
                 start += len(words) - len(words.lstrip())
-                current = (label.speaker, label.time, start, offsets[number] + len(line.rstrip()))
+                current = (label.speaker, label.time, start, line_start + len(line.rstrip()))
             else:
                 current = (label.speaker, label.time, None, 0)
         elif current is not None:
-            first = offsets[number] + len(line) - len(line.lstrip())
+            first = line_start + len(line) - len(line.lstrip())
             start = current[2] if current[2] is not None else first
-            current = (current[0], current[1], start, offsets[number] + len(line.rstrip()))
+            current = (current[0], current[1], start, line_start + len(line.rstrip()))
     close()
-    return ParsedTranscript(text, tuple(turns), source_format)
+    return ParsedTranscript(text, tuple(turns), source_format, warnings)
 
 
 def _paragraph_turns(text: str) -> tuple[Turn, ...]:

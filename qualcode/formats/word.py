@@ -1,4 +1,5 @@
-"""Word .docx transcripts: a paragraph per turn (bold or plain ``Name:`` labels) or a speaker/words table."""
+"""Word .docx transcripts: a paragraph per turn (bold or plain ``Name:`` labels), a speaker/words table,
+or Otter.ai's Word export (a ``Name  0:13`` paragraph, then the words), read as Otter's .txt export is."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import zipfile
 from typing import Any
 
 from qualcode.errors import InputError
+from qualcode.formats.otter import lay_out_paragraphs, turns_of_otter_text
 from qualcode.formats.turns import build_turns
 from qualcode.model import ParsedTranscript
 
@@ -30,8 +32,14 @@ def parse(data: bytes, filename: str) -> ParsedTranscript:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several types for a zip that is not a Word document
         raise InputError(f"{filename}: not a Word document ({exc})", "save it from Word as .docx") from exc
+    blocks = list(document.iter_inner_content())
+    texts = [(b.text, [r.text for r in b.runs]) for b in blocks if isinstance(b, Paragraph)]
+    if len(texts) == len(blocks):  # Otter's export has no tables
+        otter = lay_out_paragraphs(texts)
+        if otter is not None:  # an Otter.ai Word export: read as its .txt export is, times and all
+            return turns_of_otter_text(otter, filename, NAME)
     paragraphs: list[str] = []
-    for block in document.iter_inner_content():
+    for block in blocks:
         if isinstance(block, Paragraph):
             paragraphs.append(_paragraph_text(block))
         elif isinstance(block, Table):

@@ -149,6 +149,44 @@ def test_a_bad_colour_and_a_colour_used_twice() -> None:
     ]
 
 
+def test_an_unquoted_colour_read_as_a_comment_is_reported_at_its_line_with_the_fix() -> None:
+    # YAML takes "#" after ": " for a comment: the colour was silently empty and validation passed.
+    assert _problems("""\
+        codes:
+          - name: Team
+            group: true
+            children:
+              - name: Hope
+                hotkey: o
+                color: #0072B2   # blue
+          - name: Stigma
+            colour: #D55E00
+          - name: Boundaries
+            colour:
+          - name: Othered
+            colour: "#009E73"
+        """) == [
+        (
+            7,
+            "code 'Hope': color is empty because YAML reads an unquoted # as the start of a comment; "
+            "quote it: color: '#0072B2'",
+        ),
+        (
+            9,
+            "code 'Stigma': colour is empty because YAML reads an unquoted # as the start of a comment; "
+            "quote it: colour: '#D55E00'",
+        ),
+    ]  # an empty colour with no "#" after it is only no colour
+
+
+def test_the_line_bookkeeping_stays_out_of_the_codes() -> None:
+    codebook, problems = load_codebook(
+        "codes:\n  - name: Hope\n    patterns:\n      - [{LOWER: hope}]\n", "book.yaml"
+    )
+    assert problems == []
+    assert codebook.codes[0].patterns == ([{"LOWER": "hope"}],)
+
+
 def test_unknown_keys_at_the_top_and_in_a_code() -> None:
     assert _problems("""\
         name: Book

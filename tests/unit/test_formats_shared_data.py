@@ -117,3 +117,18 @@ def test_pdpilot_p5_typo_label_is_its_own_turn(pdpilot_pdfs: dict[str, tuple[Par
     assert turns[typo[0]] == ("Particpant", "Right.")
     assert turns[typo[0] - 1][0] == "Dan"
     assert turns[typo[0] + 1][0] == "Dan"
+
+
+def test_annomi_multicoder_csv_reads_whole_with_its_doubled_quotes(shared_data: Path) -> None:
+    # A quoted "" first appears at line 1812: guessing the dialect refused it ("24 fields but the header
+    # has 18"). Read as RFC 4180, it gives what the csv module gives.
+    import csv
+
+    from qualcode.formats.tables import read_csv
+
+    path = shared_data / "annomi" / "annomi_multicoder_subset.csv"
+    header, rows = read_csv(path)
+    with path.open(encoding="utf-8", newline="") as handle:
+        expected = list(csv.reader(handle))
+    assert header == [h.strip().lower() for h in expected[0]]
+    assert [list(r.values.values()) for r in rows] == [r for r in expected[1:] if any(v.strip() for v in r)]
