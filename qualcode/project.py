@@ -41,6 +41,7 @@ from qualcode.model import (
     Span,
     Transcript,
     TranscriptSummary,
+    spoken_words,
 )
 from qualcode.model.speakers import (
     Speaker,
@@ -327,7 +328,7 @@ class Project:
                 turns, segments = len(parsed.turns), len(item.segments)
                 results[path] = FileResult(
                     path, "imported", f"{turns} turns, {segments} segments", item.name,
-                    turns, segments, len(parsed.text.split()), parsed.warnings,
+                    turns, segments, spoken_words(parsed.text, (t.span for t in parsed.turns)), parsed.warnings,
                 )  # fmt: skip
         return results
 
