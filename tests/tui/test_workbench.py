@@ -762,3 +762,27 @@ async def test_a_long_code_name_is_cut_so_the_time_stays_on_the_selection_panel(
         await pilot.pause()
         [wide] = [line for line in str(panel.content).splitlines() if "地域" in line]
         assert cell_len(wide) <= width and re.search(r"…  \d\d \w{3} \d\d:\d\d$", wide), wide
+
+
+async def test_a_text_selection_stays_in_the_speech_of_its_turn_and_stores_what_is_shown(
+    project_path: Path,
+) -> None:
+    # `w` past the last word of a turn ran on into the next turn's label: the screen showed
+    # "...an outsider again." and the project stored "...again.\nInterviewer: Thank".
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j", "j", "v", *("w" * 8), "l", "l")
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        view = screen.query_one(TranscriptView)
+        assert view.selection == screen.selection.span == screen.selection.visual
+        await pilot.press("r")
+        # and the start: B and H stop at the turn's first word, not in the label before it
+        await pilot.press("k", "k", "v", "B", "B", "H", "H", "o")
+    with Project.open(project_path) as project:
+        text = project.transcript("alpha").text
+        codings = project.codings()
+    assert [(c.code, text[c.span.start : c.span.end]) for c in codings] == [
+        ("Othered", "I"),
+        ("Role clarity", "I felt like an outsider again."),
+    ]

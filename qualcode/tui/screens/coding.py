@@ -139,7 +139,7 @@ class CodingScreen(Screen[None]):
         self.record = project.transcript(self.transcript_name)
         segments = project.segments(self.transcript_name)
         cursor = self.selection.cursor if self.selection.segments else self.start_segment
-        self.selection = Selection(self.record.text, segments)
+        self.selection = Selection(self.record.text, segments, self.record.turns)
         self.selection.go(cursor)
         view = self.query_one(TranscriptView)
         view.load(self.record.text, self.record.turns, segments)
