@@ -786,3 +786,39 @@ async def test_a_text_selection_stays_in_the_speech_of_its_turn_and_stores_what_
         ("Othered", "I"),
         ("Role clarity", "I felt like an outsider again."),
     ]
+
+
+async def test_number_keys_stay_with_their_codes_when_codes_are_deleted_merged_or_renamed(
+    project_path: Path,
+) -> None:
+    # The keys 1-9 were the first nine codes in list order: deleting code 2 made "3" nothing and "2" code
+    # what "3" had coded, without a word.
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        # Othered is 1, Role clarity 2, Hope 3; delete Role clarity in the editor (tree: root, Team, ...)
+        await pilot.press("ctrl+e", "down", "down", "down", "d", "y", "escape")
+        await pilot.pause()
+        await pilot.press("j", "j", "3")
+        assert stored(project_path) == [("alpha", 63, 87, "Hope", "ana")]
+        app.clear_notifications()
+        await pilot.press("j", "2")
+        await pilot.pause()
+        assert stored(project_path) == [("alpha", 63, 87, "Hope", "ana")]
+        notices = [n.message for n in app._notifications]
+        assert "key 2 has no code: its code 'Role clarity' was deleted" in notices
+        # merge Othered into Hope, then rename Hope: 3 follows Hope under its new name, 1 has no code
+        await pilot.press("ctrl+e", "down", "down", "g", *"Hope", "enter")
+        await pilot.pause()
+        await pilot.press("down", "r", *"Hopeful", "enter", "escape")
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.press("1", "3")
+        await pilot.pause()
+        assert "key 1 has no code: its code 'Othered' was deleted" in [n.message for n in app._notifications]
+    assert stored(project_path) == [("alpha", 63, 87, "Hopeful", "ana"), ("alpha", 88, 125, "Hopeful", "ana")]
+    app = make_app(project_path)  # and so it stays after a restart
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        assert "key 3 has no code" not in " ".join(n.message for n in app._notifications)
+    assert ("alpha", 88, 125, "Hopeful", "ana") not in stored(project_path)
