@@ -822,3 +822,50 @@ async def test_number_keys_stay_with_their_codes_when_codes_are_deleted_merged_o
         await pilot.pause()
         assert "key 3 has no code" not in " ".join(n.message for n in app._notifications)
     assert ("alpha", 88, 125, "Hopeful", "ana") not in stored(project_path)
+
+
+def _long_project(tiny_dir: Path, tmp_path: Path, turns: int = 40) -> Path:
+    lines = []
+    for i in range(turns):
+        speaker = "Interviewer" if i % 2 == 0 else "Participant"
+        lines.append(f"{speaker}: Sentence one of turn {i}. Sentence two of turn {i}, a little longer.")
+    (tmp_path / "long.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = tmp_path / "long.qualcode"
+    with Project.init(path) as project:
+        project.import_codebook(tiny_dir / "tiny.yaml", "setup")
+        project.import_transcripts([tmp_path / "long.txt"], coder="setup")
+    return path
+
+
+async def test_moving_forward_keeps_what_follows_the_current_segment_in_view(
+    tiny_dir: Path, tmp_path: Path
+) -> None:
+    # With j the current segment sat on the bottom row: the coder coded it without seeing what came next.
+    app = make_app(_long_project(tiny_dir, tmp_path), transcript="long")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        view = screen.query_one(TranscriptView)
+        height = view.scrollable_content_region.height
+        scrolled = False
+        for _ in range(40):
+            await pilot.press("j")
+            span = screen.selection.span
+            assert span is not None
+            top, bottom = view.line_of_offset(span.start), view.line_of_offset(span.end - 1)
+            y = round(view.scroll_offset.y)
+            scrolled = scrolled or y > 0
+            assert y <= top and bottom < y + height
+            if y < view.max_scroll_y:  # three lines of what follows stay in view
+                assert bottom <= y + height - 1 - 3, (bottom, y, height)
+        assert scrolled
+        # a jump far away (the search) puts the segment in the middle, not on an edge
+        await pilot.press("slash", *"one of turn 6.", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        span = screen.selection.span
+        assert span is not None
+        line = view.line_of_offset(span.start)
+        y = round(view.scroll_offset.y)
+        assert y + height // 3 <= line <= y + 2 * height // 3, (line, y, height)
