@@ -869,3 +869,38 @@ async def test_moving_forward_keeps_what_follows_the_current_segment_in_view(
         line = view.line_of_offset(span.start)
         y = round(view.scroll_offset.y)
         assert y + height // 3 <= line <= y + 2 * height // 3, (line, y, height)
+
+
+def screen_lines(app: QualcodeApp) -> list[str]:
+    """The text on the screen, row by row, as the terminal shows it."""
+    update = app.screen._compositor.render_full_update()
+    return ["".join(strip.text for strip in row) for row in update.strips]
+
+
+def shown_in_order(words: list[str], lines: list[str]) -> bool:
+    """Whether every word is on the screen, in reading order (row by row, left to right)."""
+    screen = " ".join(lines)
+    at = 0
+    for word in words:
+        found = screen.find(word, at)
+        if found < 0:
+            return False
+        at = found + len(word)
+    return True
+
+
+async def test_the_quotes_screen_shows_a_long_quote_whole(tiny_dir: Path, tmp_path: Path) -> None:
+    # The quote column was cut at the screen's edge: a quote of a few sentences lost its end.
+    said = " ".join(f"word{i:02d}" for i in range(60)) + "."
+    (tmp_path / "gamma.txt").write_text(f"Interviewer: And then?\nParticipant: {said}\n", encoding="utf-8")
+    path = tmp_path / "c.qualcode"
+    with Project.init(path) as project:
+        project.import_codebook(tiny_dir / "tiny.yaml", "setup")
+        project.import_transcripts([tmp_path / "gamma.txt"], coder="setup")
+        start = project.transcript("gamma").text.index(said)
+        project.code("gamma", "Othered", coder="ana", start=start, end=start + len(said))
+    app = make_app(path, transcript=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert shown_in_order(said.split(), screen_lines(app))
