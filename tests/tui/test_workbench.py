@@ -904,3 +904,35 @@ async def test_the_quotes_screen_shows_a_long_quote_whole(tiny_dir: Path, tmp_pa
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert shown_in_order(said.split(), screen_lines(app))
+
+
+def _demo_codebook_project(tiny_dir: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "demo-codebook.qualcode"
+    with Project.init(path) as project:
+        project.import_codebook(Path(__file__).parents[2] / "codebooks" / "peer-roles.yaml", "setup")
+        project.import_transcripts([tiny_dir / "alpha.txt"], coder="setup")
+    return path
+
+
+async def test_the_codebook_panel_shows_long_code_names_whole_at_100x30(
+    tiny_dir: Path, tmp_path: Path
+) -> None:
+    # "Professional jurisdict…", "Stigma and discriminat…": at 100x30 the demo codebook's names were cut
+    # to where codes could not be told apart.
+    from textual.widgets import OptionList
+
+    app = make_app(_demo_codebook_project(tiny_dir, tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        codes = app.screen.query_one("#codes", OptionList)
+        for index in range(codes.option_count):
+            option = codes.get_option_at_index(index)
+            if option.disabled:  # a group's heading, which cannot be highlighted
+                continue
+            name = str(option.id)
+            codes.highlighted = index  # scrolls the list to it
+            await pilot.pause()
+            region = codes.scrollable_content_region
+            lines = screen_lines(app)[region.y : region.bottom]
+            shown = " ".join(" ".join(line[region.x : region.right] for line in lines).split())
+            assert name in shown, (name, shown)

@@ -67,12 +67,26 @@ def code_colours(codebook: Codebook) -> dict[str, str]:
 
 
 class CodeList(OptionList):
-    """Codes in tree order; groups are headings; each line shows key, colour, name and count."""
+    """Codes in tree order; groups are headings; each line shows key, colour, count and name.
+
+    A long name wraps under itself (not under the key), so at 100 columns "Professional jurisdiction and
+    resistance" reads whole instead of as "Professional jurisdict…".
+    """
+
+    _shown: tuple[Codebook, dict[str, int], dict[str, str], dict[str, str]] | None = None
+    _shown_width = -1
+
+    def on_resize(self) -> None:
+        # The names wrap to the width: shown before the layout, again once it is known.
+        if self._shown is not None and self.scrollable_content_region.width != self._shown_width:
+            self.show(*self._shown)
 
     def show(
         self, codebook: Codebook, counts: dict[str, int], colours: dict[str, str], keys: dict[str, str]
     ) -> None:
         """Show ``codebook``; ``keys`` are the number keys (key to code name)."""
+        self._shown = (codebook, counts, colours, keys)
+        width = self._shown_width = self.scrollable_content_region.width
         numbers = {v: k for k, v in keys.items()}
         highlighted = self.highlighted_option.id if self.highlighted_option else None
         self.clear_options()
@@ -81,28 +95,44 @@ class CodeList(OptionList):
             depth = len(codebook.path(code.name)) - 1
             indent = "  " * depth
             if code.group:
+                head = Text(indent)
                 options.append(
                     Option(
-                        Text(f"{indent}{code.name}", style="bold dim", no_wrap=True, overflow="ellipsis"),
+                        self._hanging(head, Text(code.name, style="bold dim"), width),
                         id=code.name,
                         disabled=True,
                     )
                 )
                 continue
             shown = "/".join(k for k in (numbers.get(code.name), code.hotkey) if k)
-            line = Text.assemble(
+            head = Text.assemble(
                 (f"{shown:>3} ", "bold"),
                 ("■", colours.get(code.name, "#888888")),
                 (f"{counts.get(code.name, 0):>4} ", "dim"),
-                f"{indent}{code.name}",
-                no_wrap=True,
-                overflow="ellipsis",
+                indent,
             )
-            options.append(Option(line, id=code.name))
+            options.append(Option(self._hanging(head, Text(code.name), width), id=code.name))
         self.add_options(options)
         ids = [o.id for o in options]
         if highlighted in ids:
             self.highlighted = ids.index(highlighted)
+
+    def _hanging(self, head: Text, name: Text, width: int) -> Text:
+        """``head`` then ``name``, the name wrapped at ``width`` with its later lines under its first."""
+        room = width - head.cell_len
+        if width <= 0 or room < 8:  # before the layout, or too narrow to wrap into: cut at the end
+            line = Text.assemble(head, name, no_wrap=True, overflow="ellipsis")
+            return line
+        pieces = name.wrap(self.app.console, room, overflow="fold")
+        out = Text(no_wrap=True, overflow="ellipsis")
+        for i, piece in enumerate(pieces):
+            if i:
+                out.append("\n" + " " * head.cell_len)
+            else:
+                out.append_text(head)
+            piece.rstrip()
+            out.append_text(piece)
+        return out
 
 
 class CodeDetail(VerticalScroll):
