@@ -936,3 +936,26 @@ async def test_the_codebook_panel_shows_long_code_names_whole_at_100x30(
             lines = screen_lines(app)[region.y : region.bottom]
             shown = " ".join(" ".join(line[region.x : region.right] for line in lines).split())
             assert name in shown, (name, shown)
+
+
+async def test_memos_on_codings_are_listed_by_code_transcript_and_the_words_coded(project_path: Path) -> None:
+    # Memos on codings were listed as "coding 3": which of a hundred codings it was could not be seen.
+    from textual.widgets import Select
+
+    with Project.open(project_path) as project:
+        coding = project.code("alpha", "Role clarity", coder="ana", start=88, end=125)
+        project.add_memo(
+            "unclear who decides", coder="ana", target=MemoTarget.CODING, target_name=str(coding.id)
+        )
+    about = "Role clarity · alpha · “The team did not know what I…”"
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j", "m")
+        await pilot.pause()
+        options = app.screen.query_one("#target", Select)._options  # type: ignore[attr-defined]
+        assert f"this coding: {about}" in [str(label) for label, _value in options]
+        await pilot.press("escape", "ctrl+t")
+        await pilot.pause()
+        table = app.screen.query_one("#memo-table")
+        assert str(table.get_row_at(0)[2]) == about  # type: ignore[attr-defined]
+        assert about in "\n".join(screen_lines(app))

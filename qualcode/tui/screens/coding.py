@@ -36,7 +36,7 @@ from qualcode.suggest.learn import MIN_CALIBRATION_POSITIVES
 from qualcode.tui.keys import CODING_BINDINGS, VISUAL_KEYS
 from qualcode.tui.modals.accept_all import AcceptAllDialog
 from qualcode.tui.modals.code_picker import CodePicker
-from qualcode.tui.modals.memo_editor import MemoEditor
+from qualcode.tui.modals.memo_editor import MemoEditor, coding_label
 from qualcode.tui.modals.search import SearchDialog
 from qualcode.tui.selection import Selection
 from qualcode.tui.suggestion_service import INLINE_SCORE, MIN_SCORE, Progress, SuggestionBatch
@@ -400,7 +400,7 @@ class CodingScreen(Screen[None]):
         targets: list[tuple[str, MemoTarget, str | None]] = []
         for coding in mine:
             where = "this coding" if coding.span == span else "the coding over this"
-            targets.append((f"{where}: {coding.code}", MemoTarget.CODING, str(coding.id)))
+            targets.append((f"{where}: {coding_label(coding)}", MemoTarget.CODING, str(coding.id)))
         targets.append((f"transcript {self.transcript_name}", MemoTarget.TRANSCRIPT, self.transcript_name))
         if self.focus_code:
             targets.append((f"code {self.focus_code}", MemoTarget.CODE, self.focus_code))
