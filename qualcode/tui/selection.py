@@ -100,6 +100,23 @@ class Selection:
         self.visual = Span(segment.span.start, max(end, segment.span.start + 1))
         self.anchor = None
 
+    def select_text(self, span: Span) -> None:
+        """Select the characters of ``span`` (a drag), its ends moved off the labels and line breaks
+        between turns onto the nearest speech, which is all the screen shows as selected there."""
+        start, end = span.start, span.end
+        if self.turns:
+            before = self._turn_at(start)
+            if start >= before.span.end:  # after a turn's last word: from the next turn's first
+                later = [t.span.start for t in self.turns if t.span.start > start]
+                start = later[0] if later else start
+            last = self._turn_at(end - 1)
+            if end - 1 >= last.span.end:  # past a turn's last word: to that word's end
+                end = last.span.end
+        if end <= start:
+            start, end = span.start, span.end
+        self.go_to_offset(start)
+        self.visual = Span(start, end)
+
     def refine(self, edge: str, step: int) -> None:
         """Move one edge of the character selection by a character or a word; it never becomes empty."""
         if self.visual is None:

@@ -959,3 +959,24 @@ async def test_memos_on_codings_are_listed_by_code_transcript_and_the_words_code
         table = app.screen.query_one("#memo-table")
         assert str(table.get_row_at(0)[2]) == about  # type: ignore[attr-defined]
         assert about in "\n".join(screen_lines(app))
+
+
+async def test_a_drag_ending_below_a_turn_stores_only_the_words_it_shows_selected(project_path: Path) -> None:
+    # Let go on the blank line after a turn, the drag took the line break after its last word as well,
+    # which the screen does not show as selected.
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.screen.query_one(TranscriptView)
+        # Lines: 3 "Participant", 4 "I felt like an outsider. ...", 5 "was for. ... again.", 6 blank
+        await pilot.mouse_down(view, offset=(5, 4))
+        await pilot.mouse_up(view, offset=(20, 6))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        assert view.selection == screen.selection.span
+        await pilot.press("o")
+    with Project.open(project_path) as project:
+        text = project.transcript("alpha").text
+        assert [text[c.span.start : c.span.end] for c in project.codings()] == [
+            "I felt like an outsider. The team did not know what I was for. I felt like an outsider again."
+        ]

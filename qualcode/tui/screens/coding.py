@@ -325,8 +325,7 @@ class CodingScreen(Screen[None]):
 
     @on(TranscriptView.SpanDragged)
     def _dragged(self, message: TranscriptView.SpanDragged) -> None:
-        self.selection.go_to_offset(message.span.start)
-        self.selection.visual = message.span
+        self.selection.select_text(message.span)
         self.refresh_marks()
 
     @on(OptionList.OptionSelected, "#codes")
