@@ -121,15 +121,10 @@ class CodeList(OptionList):
         """``head`` then ``name``, the name wrapped at ``width`` with its later lines under its first."""
         room = width - head.cell_len
         if width <= 0 or room < 8:  # before the layout, or too narrow to wrap into: cut at the end
-            line = Text.assemble(head, name, no_wrap=True, overflow="ellipsis")
-            return line
-        pieces = name.wrap(self.app.console, room, overflow="fold")
+            return Text.assemble(head, name, no_wrap=True, overflow="ellipsis")
         out = Text(no_wrap=True, overflow="ellipsis")
-        for i, piece in enumerate(pieces):
-            if i:
-                out.append("\n" + " " * head.cell_len)
-            else:
-                out.append_text(head)
+        for i, piece in enumerate(name.wrap(self.app.console, room, overflow="fold")):
+            out.append_text(head if i == 0 else Text("\n" + " " * head.cell_len))
             piece.rstrip()
             out.append_text(piece)
         return out
