@@ -17,15 +17,17 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from qualcode.errors import QualcodeError, UnknownCodeError
-from qualcode.model import Event, Span
+from qualcode.model import Codebook, Event, Span
 from qualcode.project import Project
 from qualcode.tui.first_suggestions import FirstSuggestions
 from qualcode.tui.keys import APP_BINDINGS, load_keymap
 from qualcode.tui.modals.dialogs import ErrorDialog
 from qualcode.tui.modals.memo_editor import MemoDraft
 from qualcode.tui.suggestion_service import SuggestionService
+from qualcode.tui.widgets.codebook_panel import follow_renames, number_keys
 
 POLL_SECONDS = 1.5  # how often to look for changes made by another process
+NUMBERS_META = "tui.number_keys"
 MAX_PLACES = 1000  # transcripts whose last place is kept per coder (the oldest are forgotten first)
 
 
@@ -69,6 +71,8 @@ class QualcodeApp(App[None]):
         self._first_suggestions = first_suggestions  # for the first coder's first list only
         self._services_lock = threading.Lock()  # workers ask for the service; quitting closes them all
         self._closing = False
+        self._numbers: dict[str, str] | None = None  # keys 1-9 -> code names, once read
+        self._numbered: Codebook | None = None  # the codebook they were last matched to
         self.inline_suggestions = False  # "s" in the workbench; stays on from one transcript to the next
         self.sub_title = f"{project_path.name} · {coder}"
 
@@ -77,6 +81,7 @@ class QualcodeApp(App[None]):
             self.set_keymap(load_keymap())
         except QualcodeError as exc:
             self.show_error(exc)
+        self.number_keys(self.project.codebook())  # a rename before any coding screen is followed too
         self.set_interval(POLL_SECONDS, self._poll)
         self._open_first_screen()
 
@@ -118,6 +123,25 @@ class QualcodeApp(App[None]):
         except ValueError:  # UI state only: a damaged one is forgotten, not an error
             return {}
         return position if isinstance(position, dict) else {}
+
+    def number_keys(self, codebook: Codebook) -> dict[str, str]:
+        """The keys 1-9 and the code each applies, kept with the project for every coder: a key stays with
+        its code (following a rename) when codes are added, moved, merged or deleted."""
+        if self._numbers is None:
+            saved = self.project.repo.get_meta(NUMBERS_META)
+            try:
+                found = json.loads(saved) if saved else {}
+            except ValueError:  # UI state only: a damaged one is made afresh
+                found = {}
+            self._numbers = (
+                {str(k): v for k, v in found.items() if isinstance(v, str)} if isinstance(found, dict) else {}
+            )
+        kept = self._numbers
+        if self._numbered is not None:
+            kept = follow_renames(kept, self._numbered, codebook)
+        self._numbers, self._numbered = number_keys(codebook, kept), codebook
+        self.remember(NUMBERS_META, json.dumps(self._numbers))
+        return dict(self._numbers)
 
     def places(self) -> dict[str, int]:
         """Per transcript, the segment this coder was last at in it (read once per coder, then kept)."""
@@ -287,6 +311,7 @@ class QualcodeApp(App[None]):
         latest = self.project.last_event_id()
         if latest != self.seen_event:
             self.seen_event = latest
+            self.number_keys(self.project.codebook())
             self._reload_screens()
             self.notify("Updated with changes made elsewhere", timeout=2)
 
@@ -296,6 +321,7 @@ class QualcodeApp(App[None]):
         elsewhere" and stored nothing; an added code was missing from its list and picker)."""
         from qualcode.tui.screens.coding import CodingScreen
 
+        self.number_keys(self.project.codebook())  # follow a rename now, with or without a coding screen
         for screen in self.screen_stack:
             if isinstance(screen, CodingScreen):
                 screen.reload_codes()

@@ -6,7 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from qualcode.model import Coding, Segment, Span
+from qualcode.model import Coding, Segment, Span, Turn
 
 _WORD_START = re.compile(r"(?<!\S)\S")
 
@@ -16,11 +16,14 @@ class Selection:
     """The cursor (a segment), the anchor of a multi-segment selection, and a character selection.
 
     ``span`` is what a code key applies to: the character selection in visual mode, else the segments
-    from the anchor to the cursor.
+    from the anchor to the cursor. A character selection is refined only within the speech of its turns
+    (``Turn.span``): the speaker labels and timestamps between turns are not drawn as text, so a
+    selection running into them would store words the screen never showed as selected.
     """
 
     text: str
     segments: list[Segment]
+    turns: tuple[Turn, ...] = ()
     cursor: int = 0
     anchor: int | None = None
     visual: Span | None = None
@@ -97,22 +100,54 @@ class Selection:
         self.visual = Span(segment.span.start, max(end, segment.span.start + 1))
         self.anchor = None
 
+    def select_text(self, span: Span) -> None:
+        """Select the characters of ``span`` (a drag), its ends moved off the labels and line breaks
+        between turns onto the nearest speech, which is all the screen shows as selected there."""
+        start, end = span.start, span.end
+        if self.turns:
+            before = self._turn_at(start)
+            if start >= before.span.end:  # after a turn's last word: from the next turn's first
+                later = [t.span.start for t in self.turns if t.span.start > start]
+                start = later[0] if later else start
+            last = self._turn_at(end - 1)
+            if end - 1 >= last.span.end:  # past a turn's last word: to that word's end
+                end = last.span.end
+        if end <= start:
+            start, end = span.start, span.end
+        self.go_to_offset(start)
+        self.visual = Span(start, end)
+
     def refine(self, edge: str, step: int) -> None:
         """Move one edge of the character selection by a character or a word; it never becomes empty."""
         if self.visual is None:
             return
         start, end = self.visual.start, self.visual.end
-        limit = len(self.text)
+        floor, limit = self._speech_bounds(self.visual)
         if edge == "end":
-            end = min(limit, max(start + 1, end + step))
+            end = end + step
         elif edge == "start":
-            start = max(0, min(end - 1, start + step))
+            start = start + step
         elif edge == "end_word":
             end = self._word_edge(end, step, ends=True)
-            end = max(start + 1, end)
         elif edge == "start_word":
-            start = min(end - 1, self._word_edge(start, step, ends=False))
+            start = self._word_edge(start, step, ends=False)
+        end = max(start + 1, min(limit, end)) if edge.startswith("end") else end
+        start = min(end - 1, max(floor, start)) if edge.startswith("start") else start
         self.visual = Span(start, end)
+
+    def _speech_bounds(self, span: Span) -> tuple[int, int]:
+        """Where a character selection may reach: from the start of the turn its start is in to the end
+        of the turn its end is in (the whole text when the transcript has no turns)."""
+        if not self.turns:
+            return 0, len(self.text)
+        first = self._turn_at(span.start)
+        last = self._turn_at(max(span.start, span.end - 1))
+        return min(first.span.start, span.start), max(last.span.end, span.end)
+
+    def _turn_at(self, offset: int) -> Turn:
+        """The turn holding ``offset``, else the nearest one before it (the first if none is before)."""
+        starts = [t.span.start for t in self.turns]
+        return self.turns[max(0, bisect.bisect_right(starts, offset) - 1)]
 
     def _word_edge(self, offset: int, step: int, *, ends: bool) -> int:
         if ends:

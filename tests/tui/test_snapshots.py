@@ -70,6 +70,15 @@ def test_coding_screen(snap_compare: Snap, coded: Path) -> None:
     assert snap_compare(app_on(coded), run_before=settled, press=["j", "j"], terminal_size=SIZE)
 
 
+def test_coding_screen_demo_codebook_100x30(snap_compare: Snap, tiny_dir: Path, tmp_path: Path) -> None:
+    # The demo codebook's long names ("Professional jurisdiction and resistance") wrap under themselves.
+    path = tmp_path / "demo-codebook.qualcode"
+    with Project.init(path) as project:
+        project.import_codebook(Path(__file__).parents[2] / "codebooks" / "peer-roles.yaml", "setup")
+        project.import_transcripts([tiny_dir / "alpha.txt"], coder="setup")
+    assert snap_compare(app_on(path), run_before=settled, terminal_size=(100, 30))
+
+
 def test_coding_screen_narrow_80x24(snap_compare: Snap, coded: Path) -> None:
     assert snap_compare(app_on(coded), run_before=settled, press=["j", "j"], terminal_size=(80, 24))
 

@@ -762,3 +762,221 @@ async def test_a_long_code_name_is_cut_so_the_time_stays_on_the_selection_panel(
         await pilot.pause()
         [wide] = [line for line in str(panel.content).splitlines() if "地域" in line]
         assert cell_len(wide) <= width and re.search(r"…  \d\d \w{3} \d\d:\d\d$", wide), wide
+
+
+async def test_a_text_selection_stays_in_the_speech_of_its_turn_and_stores_what_is_shown(
+    project_path: Path,
+) -> None:
+    # `w` past the last word of a turn ran on into the next turn's label: the screen showed
+    # "...an outsider again." and the project stored "...again.\nInterviewer: Thank".
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j", "j", "v", *("w" * 8), "l", "l")
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        view = screen.query_one(TranscriptView)
+        assert view.selection == screen.selection.span == screen.selection.visual
+        await pilot.press("r")
+        # and the start: B and H stop at the turn's first word, not in the label before it
+        await pilot.press("k", "k", "v", "B", "B", "H", "H", "o")
+    with Project.open(project_path) as project:
+        text = project.transcript("alpha").text
+        codings = project.codings()
+    assert [(c.code, text[c.span.start : c.span.end]) for c in codings] == [
+        ("Othered", "I"),
+        ("Role clarity", "I felt like an outsider again."),
+    ]
+
+
+async def test_number_keys_stay_with_their_codes_when_codes_are_deleted_merged_or_renamed(
+    project_path: Path,
+) -> None:
+    # The keys 1-9 were the first nine codes in list order: deleting code 2 made "3" nothing and "2" code
+    # what "3" had coded, without a word.
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        # Othered is 1, Role clarity 2, Hope 3; delete Role clarity in the editor (tree: root, Team, ...)
+        await pilot.press("ctrl+e", "down", "down", "down", "d", "y", "escape")
+        await pilot.pause()
+        await pilot.press("j", "j", "3")
+        assert stored(project_path) == [("alpha", 63, 87, "Hope", "ana")]
+        app.clear_notifications()
+        await pilot.press("j", "2")
+        await pilot.pause()
+        assert stored(project_path) == [("alpha", 63, 87, "Hope", "ana")]
+        notices = [n.message for n in app._notifications]
+        assert "key 2 has no code: its code 'Role clarity' was deleted" in notices
+        # merge Othered into Hope, then rename Hope: 3 follows Hope under its new name, 1 has no code
+        await pilot.press("ctrl+e", "down", "down", "g", *"Hope", "enter")
+        await pilot.pause()
+        await pilot.press("down", "r", *"Hopeful", "enter", "escape")
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.press("1", "3")
+        await pilot.pause()
+        assert "key 1 has no code: its code 'Othered' was deleted" in [n.message for n in app._notifications]
+    assert stored(project_path) == [("alpha", 63, 87, "Hopeful", "ana"), ("alpha", 88, 125, "Hopeful", "ana")]
+    app = make_app(project_path)  # and so it stays after a restart
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        assert "key 3 has no code" not in " ".join(n.message for n in app._notifications)
+    assert ("alpha", 88, 125, "Hopeful", "ana") not in stored(project_path)
+
+
+def _long_project(tiny_dir: Path, tmp_path: Path, turns: int = 40) -> Path:
+    lines = []
+    for i in range(turns):
+        speaker = "Interviewer" if i % 2 == 0 else "Participant"
+        lines.append(f"{speaker}: Sentence one of turn {i}. Sentence two of turn {i}, a little longer.")
+    (tmp_path / "long.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = tmp_path / "long.qualcode"
+    with Project.init(path) as project:
+        project.import_codebook(tiny_dir / "tiny.yaml", "setup")
+        project.import_transcripts([tmp_path / "long.txt"], coder="setup")
+    return path
+
+
+async def test_moving_forward_keeps_what_follows_the_current_segment_in_view(
+    tiny_dir: Path, tmp_path: Path
+) -> None:
+    # With j the current segment sat on the bottom row: the coder coded it without seeing what came next.
+    app = make_app(_long_project(tiny_dir, tmp_path), transcript="long")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        view = screen.query_one(TranscriptView)
+        height = view.scrollable_content_region.height
+        scrolled = False
+        for _ in range(40):
+            await pilot.press("j")
+            span = screen.selection.span
+            assert span is not None
+            top, bottom = view.line_of_offset(span.start), view.line_of_offset(span.end - 1)
+            y = round(view.scroll_offset.y)
+            scrolled = scrolled or y > 0
+            assert y <= top and bottom < y + height
+            if y < view.max_scroll_y:  # three lines of what follows stay in view
+                assert bottom <= y + height - 1 - 3, (bottom, y, height)
+        assert scrolled
+        # a jump far away (the search) puts the segment in the middle, not on an edge
+        await pilot.press("slash", *"one of turn 6.", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        span = screen.selection.span
+        assert span is not None
+        line = view.line_of_offset(span.start)
+        y = round(view.scroll_offset.y)
+        assert y + height // 3 <= line <= y + 2 * height // 3, (line, y, height)
+
+
+def screen_lines(app: QualcodeApp) -> list[str]:
+    """The text on the screen, row by row, as the terminal shows it."""
+    update = app.screen._compositor.render_full_update()
+    return ["".join(strip.text for strip in row) for row in update.strips]
+
+
+def shown_in_order(words: list[str], lines: list[str]) -> bool:
+    """Whether every word is on the screen, in reading order (row by row, left to right)."""
+    screen = " ".join(lines)
+    at = 0
+    for word in words:
+        found = screen.find(word, at)
+        if found < 0:
+            return False
+        at = found + len(word)
+    return True
+
+
+async def test_the_quotes_screen_shows_a_long_quote_whole(tiny_dir: Path, tmp_path: Path) -> None:
+    # The quote column was cut at the screen's edge: a quote of a few sentences lost its end.
+    said = " ".join(f"word{i:02d}" for i in range(60)) + "."
+    (tmp_path / "gamma.txt").write_text(f"Interviewer: And then?\nParticipant: {said}\n", encoding="utf-8")
+    path = tmp_path / "c.qualcode"
+    with Project.init(path) as project:
+        project.import_codebook(tiny_dir / "tiny.yaml", "setup")
+        project.import_transcripts([tmp_path / "gamma.txt"], coder="setup")
+        start = project.transcript("gamma").text.index(said)
+        project.code("gamma", "Othered", coder="ana", start=start, end=start + len(said))
+    app = make_app(path, transcript=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert shown_in_order(said.split(), screen_lines(app))
+
+
+def _demo_codebook_project(tiny_dir: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "demo-codebook.qualcode"
+    with Project.init(path) as project:
+        project.import_codebook(Path(__file__).parents[2] / "codebooks" / "peer-roles.yaml", "setup")
+        project.import_transcripts([tiny_dir / "alpha.txt"], coder="setup")
+    return path
+
+
+async def test_the_codebook_panel_shows_long_code_names_whole_at_100x30(
+    tiny_dir: Path, tmp_path: Path
+) -> None:
+    # "Professional jurisdict…", "Stigma and discriminat…": at 100x30 the demo codebook's names were cut
+    # to where codes could not be told apart.
+    from textual.widgets import OptionList
+
+    app = make_app(_demo_codebook_project(tiny_dir, tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        codes = app.screen.query_one("#codes", OptionList)
+        for index in range(codes.option_count):
+            option = codes.get_option_at_index(index)
+            if option.disabled:  # a group's heading, which cannot be highlighted
+                continue
+            name = str(option.id)
+            codes.highlighted = index  # scrolls the list to it
+            await pilot.pause()
+            region = codes.scrollable_content_region
+            lines = screen_lines(app)[region.y : region.bottom]
+            shown = " ".join(" ".join(line[region.x : region.right] for line in lines).split())
+            assert name in shown, (name, shown)
+
+
+async def test_memos_on_codings_are_listed_by_code_transcript_and_the_words_coded(project_path: Path) -> None:
+    # Memos on codings were listed as "coding 3": which of a hundred codings it was could not be seen.
+    from textual.widgets import Select
+
+    with Project.open(project_path) as project:
+        coding = project.code("alpha", "Role clarity", coder="ana", start=88, end=125)
+        project.add_memo(
+            "unclear who decides", coder="ana", target=MemoTarget.CODING, target_name=str(coding.id)
+        )
+    about = "Role clarity · alpha · “The team did not know what I…”"
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j", "m")
+        await pilot.pause()
+        options = app.screen.query_one("#target", Select)._options  # type: ignore[attr-defined]
+        assert f"this coding: {about}" in [str(label) for label, _value in options]
+        await pilot.press("escape", "ctrl+t")
+        await pilot.pause()
+        table = app.screen.query_one("#memo-table")
+        assert str(table.get_row_at(0)[2]) == about  # type: ignore[attr-defined]
+        assert about in "\n".join(screen_lines(app))
+
+
+async def test_a_drag_ending_below_a_turn_stores_only_the_words_it_shows_selected(project_path: Path) -> None:
+    # Let go on the blank line after a turn, the drag took the line break after its last word as well,
+    # which the screen does not show as selected.
+    app = make_app(project_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.screen.query_one(TranscriptView)
+        # Lines: 3 "Participant", 4 "I felt like an outsider. ...", 5 "was for. ... again.", 6 blank
+        await pilot.mouse_down(view, offset=(5, 4))
+        await pilot.mouse_up(view, offset=(20, 6))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        assert view.selection == screen.selection.span
+        await pilot.press("o")
+    with Project.open(project_path) as project:
+        text = project.transcript("alpha").text
+        assert [text[c.span.start : c.span.end] for c in project.codings()] == [
+            "I felt like an outsider. The team did not know what I was for. I felt like an outsider again."
+        ]

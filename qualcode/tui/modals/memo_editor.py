@@ -10,7 +10,39 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Select, TextArea
 
-from qualcode.model import MemoTarget
+from qualcode.model import Coding, Memo, MemoTarget
+
+OPENING_CHARS = 28  # how much of a coding's words names it in a memo list: "They thought I was there for…"
+
+
+def opening_words(text: str, limit: int = OPENING_CHARS) -> str:
+    """The first words of ``text`` up to ``limit`` characters, quoted, with "…" if it goes on."""
+    words = text.split()
+    taken: list[str] = []
+    for word in words:
+        if taken and len(" ".join([*taken, word])) > limit:
+            break
+        taken.append(word if taken or len(word) <= limit else word[:limit])
+    opening = " ".join(taken)
+    more = opening != " ".join(words)
+    return f"“{opening}{'…' if more else ''}”"
+
+
+def coding_label(coding: Coding) -> str:
+    """A coding as a memo's subject: its code, its transcript and the words it codes."""
+    return f"{coding.code} · {coding.transcript} · {opening_words(coding.text)}"
+
+
+def memo_subject(memo: Memo, codings: dict[str, Coding]) -> str:
+    """What ``memo`` is about, in words: "the project", "transcript P03", "code Boundaries", or for a
+    coding its code, transcript and first words (``codings`` by id, as the memo names them)."""
+    if memo.target is MemoTarget.PROJECT:
+        return "the project"
+    if memo.target is MemoTarget.CODING:
+        # A memo flagged removed may name an id that another coding took before ids were stable.
+        coding = None if memo.target_removed else codings.get(memo.target_name or "")
+        return coding_label(coding) if coding is not None else f"a coding since removed (#{memo.target_name})"
+    return f"{memo.target.value} {memo.target_name or ''}".strip()
 
 
 @dataclass(frozen=True)

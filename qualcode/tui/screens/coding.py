@@ -36,7 +36,7 @@ from qualcode.suggest.learn import MIN_CALIBRATION_POSITIVES
 from qualcode.tui.keys import CODING_BINDINGS, VISUAL_KEYS
 from qualcode.tui.modals.accept_all import AcceptAllDialog
 from qualcode.tui.modals.code_picker import CodePicker
-from qualcode.tui.modals.memo_editor import MemoEditor
+from qualcode.tui.modals.memo_editor import MemoEditor, coding_label
 from qualcode.tui.modals.search import SearchDialog
 from qualcode.tui.selection import Selection
 from qualcode.tui.suggestion_service import INLINE_SCORE, MIN_SCORE, Progress, SuggestionBatch
@@ -45,7 +45,6 @@ from qualcode.tui.widgets.codebook_panel import (
     CodeList,
     SegmentCodings,
     code_colours,
-    number_keys,
 )
 from qualcode.tui.widgets.suggestion_panel import SuggestionPanel, suggestions_on
 from qualcode.tui.widgets.transcript_view import TranscriptView
@@ -75,6 +74,7 @@ class CodingScreen(Screen[None]):
         self.all_codings: list[Coding] = []  # everyone's, for the side panel
         self.colours: dict[str, str] = {}
         self.keys: dict[str, str] = {}  # key -> code name (1-9 and hotkeys)
+        self.numbers: dict[str, str] = {}  # 1-9 -> code name, which may since have gone
         self.focus_code: str | None = None
         self.coder_shown = ""
         # Suggestions for this transcript, from the latest model; worked out in a thread worker.
@@ -139,7 +139,7 @@ class CodingScreen(Screen[None]):
         self.record = project.transcript(self.transcript_name)
         segments = project.segments(self.transcript_name)
         cursor = self.selection.cursor if self.selection.segments else self.start_segment
-        self.selection = Selection(self.record.text, segments)
+        self.selection = Selection(self.record.text, segments, self.record.turns)
         self.selection.go(cursor)
         view = self.query_one(TranscriptView)
         view.load(self.record.text, self.record.turns, segments)
@@ -149,7 +149,8 @@ class CodingScreen(Screen[None]):
         """Re-read the codebook and codings (after a change here or in another process)."""
         self.codebook = self.qapp.project.codebook()
         self.colours = code_colours(self.codebook)
-        self.keys = {**number_keys(self.codebook), **{c.hotkey: c.name for c in self.codebook if c.hotkey}}
+        self.numbers = self.qapp.number_keys(self.codebook)
+        self.keys = {**self.numbers, **{c.hotkey: c.name for c in self.codebook if c.hotkey}}
         self.reload_codings()
         self.request_suggestions()
 
@@ -161,7 +162,7 @@ class CodingScreen(Screen[None]):
         counts: dict[str, int] = {}
         for coding in self.codings:
             counts[coding.code] = counts.get(coding.code, 0) + 1
-        self.query_one(CodeList).show(self.codebook, counts, self.colours)
+        self.query_one(CodeList).show(self.codebook, counts, self.colours, self.numbers)
         self.query_one(TranscriptView).set_codings(self.codings, self.colours)
         self.refresh_marks()
 
@@ -292,9 +293,12 @@ class CodingScreen(Screen[None]):
         # after one (both in one read: "j3", "vw") would overtake it. Queued on the app, it runs after
         # every key before it, and only then is it known whether it refines a text selection or, as a
         # hotkey ("w" can be both), codes.
-        self.app.call_later(self._key_in_order, event.key if refining else None, code, bound)
+        key = event.character if code is not None else None
+        self.app.call_later(self._key_in_order, event.key if refining else None, code, bound, key)
 
-    async def _key_in_order(self, refine: str | None, code: str | None, bound: ActiveBinding | None) -> None:
+    async def _key_in_order(
+        self, refine: str | None, code: str | None, bound: ActiveBinding | None, key: str | None = None
+    ) -> None:
         if not self.is_attached or self.app.screen is not self:  # a key before it left this screen
             return
         if refine is not None and self.selection.visual is not None:
@@ -302,6 +306,11 @@ class CodingScreen(Screen[None]):
             self.selection.refine(edge, step)
             self.refresh_marks()
         elif code is not None:
+            if key in self.numbers and self.codebook.get(code) is None:
+                # The number stays with its code: after a delete or merge it is not handed to the next
+                # code in the list, which the coder would then apply by the old habit.
+                self.notify(f"key {key} has no code: its code {code!r} was deleted", severity="warning")
+                return
             self.apply_code(code)
         elif bound is not None:
             await self.app.run_action(bound.binding.action, self)
@@ -316,8 +325,7 @@ class CodingScreen(Screen[None]):
 
     @on(TranscriptView.SpanDragged)
     def _dragged(self, message: TranscriptView.SpanDragged) -> None:
-        self.selection.go_to_offset(message.span.start)
-        self.selection.visual = message.span
+        self.selection.select_text(message.span)
         self.refresh_marks()
 
     @on(OptionList.OptionSelected, "#codes")
@@ -392,7 +400,7 @@ class CodingScreen(Screen[None]):
         targets: list[tuple[str, MemoTarget, str | None]] = []
         for coding in mine:
             where = "this coding" if coding.span == span else "the coding over this"
-            targets.append((f"{where}: {coding.code}", MemoTarget.CODING, str(coding.id)))
+            targets.append((f"{where}: {coding_label(coding)}", MemoTarget.CODING, str(coding.id)))
         targets.append((f"transcript {self.transcript_name}", MemoTarget.TRANSCRIPT, self.transcript_name))
         if self.focus_code:
             targets.append((f"code {self.focus_code}", MemoTarget.CODE, self.focus_code))

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from qualcode.errors import QualcodeError
-from qualcode.model import Memo, MemoTarget
-from qualcode.tui.modals.memo_editor import MemoDraft, MemoEditor
+from qualcode.model import Coding, Memo, MemoTarget
+from qualcode.tui.modals.memo_editor import MemoDraft, MemoEditor, memo_subject
 
 if TYPE_CHECKING:
     from qualcode.tui.app import QualcodeApp
@@ -35,12 +35,15 @@ class MemosScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.memos: list[Memo] = []
+        self.codings: dict[str, Coding] = {}  # the codings memos are on, by id as a memo names them
 
     def compose(self) -> ComposeResult:
         yield Label(" Memos ", classes="panel-title")
-        with Horizontal():
+        # The table takes the screen's width, so what each memo is about reads in its row; the highlighted
+        # memo is shown whole below it.
+        with Vertical():
             yield DataTable(id="memo-table", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="codebook-detail"):
+            with VerticalScroll(id="memo-detail-pane"):
                 yield Static("", id="memo-text", markup=False)
         yield Footer()
 
@@ -55,8 +58,14 @@ class MemosScreen(Screen[None]):
         row = table.cursor_row
         table.clear()
         self.memos = self.qapp.project.memos()
+        on_codings = {m.target_name for m in self.memos if m.target is MemoTarget.CODING}
+        self.codings = (
+            {str(c.id): c for c in self.qapp.project.codings() if str(c.id) in on_codings}
+            if on_codings
+            else {}
+        )
         for memo in self.memos:
-            on = memo.label
+            on = memo_subject(memo, self.codings)
             first = memo.text.strip().splitlines()[0] if memo.text.strip() else ""
             # The project's words are shown as written: as markup, "[/i]" in a memo raised MarkupError.
             table.add_row(
@@ -81,9 +90,15 @@ class MemosScreen(Screen[None]):
 
     def _show_current(self) -> None:
         memo = self._current()
-        self.query_one("#memo-text", Static).update(
-            memo.text if memo else "No memos yet: press n to write one"
-        )
+        if memo is None:
+            self.query_one("#memo-text", Static).update("No memos yet: press n to write one")
+            return
+        # What it is about first, and for a coding the words coded in full: the table has room for few.
+        about = Text(memo_subject(memo, self.codings) + "\n", style="bold")
+        coding = self.codings.get(memo.target_name or "") if memo.target is MemoTarget.CODING else None
+        if coding is not None:
+            about.append(" ".join(coding.text.split()) + "\n", style="italic")
+        self.query_one("#memo-text", Static).update(Text.assemble(about, "\n", memo.text))
 
     def action_new(self) -> None:
         project = self.qapp.project
@@ -96,7 +111,7 @@ class MemosScreen(Screen[None]):
         memo = self._current()
         if memo is None:
             return
-        label = memo.label
+        label = memo_subject(memo, self.codings)
 
         def save(draft: MemoDraft | None) -> None:
             if draft is None:

@@ -8,9 +8,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from qualcode.errors import QualcodeError
@@ -47,6 +47,7 @@ class RetrievalScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Coding] = []
+        self._attributions: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Label(" Quotes by code ", classes="panel-title")
@@ -58,6 +59,9 @@ class RetrievalScreen(Screen[None]):
                     yield Input(placeholder="attribute filter, e.g. role=Peer worker", id="attribute-filter")
                 yield Label("", id="quote-count")
                 yield DataTable(id="quotes", cursor_type="row", zebra_stripes=True)
+                # The table's quote column is cut at the screen's edge: the highlighted quote, whole.
+                with VerticalScroll(id="quote-detail-pane"):
+                    yield Static("", id="quote-detail", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -93,6 +97,8 @@ class RetrievalScreen(Screen[None]):
         option = codes.highlighted_option
         table = self.query_one("#quotes", DataTable)
         table.clear()
+        self.rows, self._attributions = [], []
+        self._show_quote()
         if option is None or option.id is None:
             return
         coder = self.query_one("#coder-filter", Select).value
@@ -113,12 +119,31 @@ class RetrievalScreen(Screen[None]):
         case_of = {t.name: t.case for t in project.transcripts()}
         for coding in self.rows:
             case = case_of.get(coding.transcript)
+            self._attributions.append(attribution(cases.get(case or "", {}), case))
             # Verbatim, not markup: "[laughs]" vanished from quotes and "[/i]" raised MarkupError.
             table.add_row(
-                Text(attribution(cases.get(case or "", {}), case)), Text(coding.transcript), Text(coding.coder),
+                Text(self._attributions[-1]), Text(coding.transcript), Text(coding.coder),
                 Text(" ".join(coding.text.split())),
             )  # fmt: skip
         self.query_one("#quote-count", Label).update(Text(f"{len(self.rows)} quotes coded {option.id}"))
+        self._show_quote()
+
+    @on(DataTable.RowHighlighted, "#quotes")
+    def _show_quote(self) -> None:
+        """The highlighted quote in full under the table, with who said it."""
+        row = self.query_one("#quotes", DataTable).cursor_row
+        detail = self.query_one("#quote-detail", Static)
+        if not self.rows or not 0 <= row < len(self.rows):
+            detail.update("")
+            return
+        coding = self.rows[row]
+        detail.update(
+            Text.assemble(
+                (f"{self._attributions[row]} · {coding.transcript} · {coding.coder}\n", "bold"),
+                " ".join(coding.text.split()),
+            )
+        )
+        self.query_one("#quote-detail-pane", VerticalScroll).scroll_home(animate=False)
 
     def action_jump(self) -> None:
         table = self.query_one("#quotes", DataTable)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -11,10 +13,45 @@ from textual.widgets.option_list import Option
 from qualcode.model import Code, Codebook, Coding
 
 
-def number_keys(codebook: Codebook) -> dict[str, str]:
-    """Keys 1-9 for the first nine codable codes, in codebook order."""
-    codable = [c.name for c in codebook if not c.group]
-    return {str(i + 1): name for i, name in enumerate(codable[:9])}
+def number_keys(codebook: Codebook, kept: dict[str, str] | None = None) -> dict[str, str]:
+    """Keys 1-9 to code names: those in ``kept`` stay with their code, the free ones go to the codable
+    codes without a number, in codebook order.
+
+    A key whose code is gone (deleted, merged into another) keeps its name, so the workbench can say so
+    rather than apply whichever code moved up into that place in the list.
+    """
+    numbers = {k: v for k, v in (kept or {}).items() if k in _DIGITS}
+    numbered = set(numbers.values())
+    spare = [c.name for c in codebook if not c.group and c.name not in numbered]
+    for key in _DIGITS:
+        if not spare:
+            break
+        if key not in numbers:
+            numbers[key] = spare.pop(0)
+    return dict(sorted(numbers.items()))
+
+
+_DIGITS = tuple(str(i) for i in range(1, 10))
+
+
+def follow_renames(numbers: dict[str, str], before: Codebook, after: Codebook) -> dict[str, str]:
+    """The number keys with the names of codes renamed between ``before`` and ``after``.
+
+    The project keeps no identity for a code but its name: a code that has gone and one that has come
+    with every other field the same (definition, criteria, colour, hotkey, ...) is taken as renamed.
+    """
+    names = {c.name for c in after}
+    old_names = {c.name for c in before}
+    came = [c for c in after if c.name not in old_names]
+    out = dict(numbers)
+    for key, name in numbers.items():
+        gone = before.get(name)
+        if name in names or gone is None:
+            continue
+        same = [c for c in came if replace(c, name=gone.name, parent=gone.parent) == gone]
+        if len(same) == 1:
+            out[key] = same[0].name
+    return out
 
 
 def code_colours(codebook: Codebook) -> dict[str, str]:
@@ -30,10 +67,27 @@ def code_colours(codebook: Codebook) -> dict[str, str]:
 
 
 class CodeList(OptionList):
-    """Codes in tree order; groups are headings; each line shows key, colour, name and count."""
+    """Codes in tree order; groups are headings; each line shows key, colour, count and name.
 
-    def show(self, codebook: Codebook, counts: dict[str, int], colours: dict[str, str]) -> None:
-        numbers = {v: k for k, v in number_keys(codebook).items()}
+    A long name wraps under itself (not under the key), so at 100 columns "Professional jurisdiction and
+    resistance" reads whole instead of as "Professional jurisdict…".
+    """
+
+    _shown: tuple[Codebook, dict[str, int], dict[str, str], dict[str, str]] | None = None
+    _shown_width = -1
+
+    def on_resize(self) -> None:
+        # The names wrap to the width: shown before the layout, again once it is known.
+        if self._shown is not None and self.scrollable_content_region.width != self._shown_width:
+            self.show(*self._shown)
+
+    def show(
+        self, codebook: Codebook, counts: dict[str, int], colours: dict[str, str], keys: dict[str, str]
+    ) -> None:
+        """Show ``codebook``; ``keys`` are the number keys (key to code name)."""
+        self._shown = (codebook, counts, colours, keys)
+        width = self._shown_width = self.scrollable_content_region.width
+        numbers = {v: k for k, v in keys.items()}
         highlighted = self.highlighted_option.id if self.highlighted_option else None
         self.clear_options()
         options = []
@@ -41,28 +95,39 @@ class CodeList(OptionList):
             depth = len(codebook.path(code.name)) - 1
             indent = "  " * depth
             if code.group:
+                head = Text(indent)
                 options.append(
                     Option(
-                        Text(f"{indent}{code.name}", style="bold dim", no_wrap=True, overflow="ellipsis"),
+                        self._hanging(head, Text(code.name, style="bold dim"), width),
                         id=code.name,
                         disabled=True,
                     )
                 )
                 continue
-            keys = "/".join(k for k in (numbers.get(code.name), code.hotkey) if k)
-            line = Text.assemble(
-                (f"{keys:>3} ", "bold"),
+            shown = "/".join(k for k in (numbers.get(code.name), code.hotkey) if k)
+            head = Text.assemble(
+                (f"{shown:>3} ", "bold"),
                 ("■", colours.get(code.name, "#888888")),
                 (f"{counts.get(code.name, 0):>4} ", "dim"),
-                f"{indent}{code.name}",
-                no_wrap=True,
-                overflow="ellipsis",
+                indent,
             )
-            options.append(Option(line, id=code.name))
+            options.append(Option(self._hanging(head, Text(code.name), width), id=code.name))
         self.add_options(options)
         ids = [o.id for o in options]
         if highlighted in ids:
             self.highlighted = ids.index(highlighted)
+
+    def _hanging(self, head: Text, name: Text, width: int) -> Text:
+        """``head`` then ``name``, the name wrapped at ``width`` with its later lines under its first."""
+        room = width - head.cell_len
+        if width <= 0 or room < 8:  # before the layout, or too narrow to wrap into: cut at the end
+            return Text.assemble(head, name, no_wrap=True, overflow="ellipsis")
+        out = Text(no_wrap=True, overflow="ellipsis")
+        for i, piece in enumerate(name.wrap(self.app.console, room, overflow="fold")):
+            out.append_text(head if i == 0 else Text("\n" + " " * head.cell_len))
+            piece.rstrip()
+            out.append_text(piece)
+        return out
 
 
 class CodeDetail(VerticalScroll):

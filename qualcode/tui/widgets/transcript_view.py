@@ -25,6 +25,7 @@ from qualcode.model import Coding, Segment, Span, Suggestion, Turn
 
 GUTTER = 3  # cells for the coloured marks of the codes on a line
 INDENT = 2  # body lines sit under the speaker's name
+CONTEXT = 4  # lines kept in view before and after the current segment, so the coder reads on
 _WORD = re.compile(r"\S+\s*|\s+")
 
 
@@ -194,12 +195,33 @@ class TranscriptView(ScrollView, can_focus=True):
         return max(0, min(index, len(self._lines) - 1))
 
     def scroll_span_into_view(self, span: Span) -> None:
+        """Scroll so the span (with its speaker's name above it) is in view with some lines of context
+        after and before it; a span out of view (a jump: search, next uncoded, a restored place) comes
+        to the middle."""
         if not self._lines:
             return
         top = self.line_of_offset(span.start)
         bottom = self.line_of_offset(max(span.start, span.end - 1))
         heading = top - 1 if top > 0 and self._lines[top - 1].turn is not None else top
-        self.scroll_to_region(Region(0, heading, 1, bottom - heading + 1), animate=False, immediate=True)
+        height = self.scrollable_content_region.height
+        if height <= 0:  # not laid out yet: the relayout brings the cursor into view
+            self.scroll_to_region(Region(0, heading, 1, bottom - heading + 1), animate=False, immediate=True)
+            return
+        y = round(self.scroll_offset.y)
+        size = bottom - heading + 1
+        room = max(0, height - size)
+        margin = min(CONTEXT, room // 2)
+        if size >= height:
+            target = heading
+        elif bottom < y or heading >= y + height:
+            target = heading - room // 2
+        elif bottom + margin >= y + height:
+            target = bottom + margin - height + 1
+        elif heading - margin < y:
+            target = heading - margin
+        else:
+            return
+        self.scroll_to(y=max(0, target), animate=False, immediate=True)
 
     # -- drawing ----------------------------------------------------------------------------------
 
