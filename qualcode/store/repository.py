@@ -735,6 +735,7 @@ class Repository:
         """
         created: list[str] = []
         stored: list[Coding] = []
+        stamp = now()  # one action, one time: the pieces of a selection across turns share it
         with self.write(acting_coder) as tx:
             conn = tx.conn
             transcripts: dict[str, tuple[int, int]] = {}
@@ -790,7 +791,7 @@ class Repository:
                             start=item.span.start,
                             end=item.span.end,
                             origin=item.origin.value,
-                            created_at=now(),
+                            created_at=stamp,
                         ),
                     )
                     added_ids.append(existing)

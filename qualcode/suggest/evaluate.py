@@ -293,7 +293,7 @@ def iter_evaluate(
         yield EvaluationProgress("reading", min(start + 64, len(names)), len(names))
     chosen: Granularity
     if granularity == "auto":
-        chosen = choose_granularity(reads, [(c.transcript, c.span) for c in gold])
+        chosen = choose_granularity(reads, gold)
     else:
         chosen = "turn" if granularity == "turn" else "segment"
     wanted = {s.casefold() for s in speakers}

@@ -262,7 +262,7 @@ class Suggester:
         reads = self.read(names, knowledge)
         yield RetrainProgress("reading", len(names), len(names))
         if self.granularity_setting == "auto":
-            granularity = choose_granularity(reads, [(c.transcript, c.span) for c in codings])
+            granularity = choose_granularity(reads, codings)
         else:
             granularity = self.granularity
         parts: list[RawFeatures] = []

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from qualcode.model import Segment, Span, Turn
+from qualcode.model import Coding, Segment, Span, Turn
 from qualcode.suggest.nlp import warm_tokenizer
 from qualcode.suggest.rules import CodebookRules, RuleHit
 
@@ -333,11 +333,12 @@ def label_units(units: Sequence[Unit], codings: Iterable[tuple[str, Span, str]])
     return labels
 
 
-def choose_granularity(reads: Sequence[ReadTranscript], spans: Iterable[tuple[str, Span]]) -> Granularity:
+def choose_granularity(reads: Sequence[ReadTranscript], codings: Iterable[Coding]) -> Granularity:
     """``turn`` when the coder's codings mostly coincide with whole turns of several sentences, else ``segment``.
 
     A coding "is" a turn when it covers at least 90 % of a turn that has more than one segment and
-    little beyond it; one-sentence turns say nothing either way.
+    little beyond it; one-sentence turns say nothing either way. The pieces of one selection across
+    turns (stored one per turn) are judged as the passage they were selected as.
     """
     turns: dict[str, list[Span]] = {}
     for read in reads:
@@ -346,7 +347,7 @@ def choose_granularity(reads: Sequence[ReadTranscript], spans: Iterable[tuple[st
             counts[seg.turn_index] = counts.get(seg.turn_index, 0) + 1
         turns[read.source.name] = [t.span for t in read.source.turns if counts.get(t.index, 0) > 1]
     whole = partial = 0
-    for transcript, span in spans:
+    for transcript, span in selections(reads, codings):
         for turn in turns.get(transcript, ()):
             shared = min(turn.end, span.end) - max(turn.start, span.start)
             if shared <= 0:
@@ -357,3 +358,34 @@ def choose_granularity(reads: Sequence[ReadTranscript], spans: Iterable[tuple[st
                 partial += 1
             break
     return "turn" if whole > 0 and whole >= 2 * partial else "segment"
+
+
+def selections(reads: Sequence[ReadTranscript], codings: Iterable[Coding]) -> list[tuple[str, Span]]:
+    """Codings as the passages the coder selected: pieces of one selection across turns joined again.
+
+    Pieces are codings of one code by one coder, stored in one action (the same time), each ending where
+    its turn's words end and the next starting where the following turn's words start.
+    """
+    bounds: dict[str, tuple[dict[int, int], dict[int, int]]] = {}
+    for read in reads:
+        ordered_turns = sorted(read.source.turns, key=lambda t: t.span.start)
+        ends = {t.span.end: i for i, t in enumerate(ordered_turns)}
+        starts = {t.span.start: i for i, t in enumerate(ordered_turns)}
+        bounds[read.source.name] = (ends, starts)
+    groups: dict[tuple[str, str, str, object], list[Span]] = {}
+    for c in codings:
+        groups.setdefault((c.transcript, c.code, c.coder, c.created_at), []).append(c.span)
+    out: list[tuple[str, Span]] = []
+    for (transcript, *_), spans in groups.items():
+        ends, starts = bounds.get(transcript, ({}, {}))
+        spans.sort(key=lambda s: s.start)
+        current = spans[0]
+        for span in spans[1:]:
+            before, after = ends.get(current.end), starts.get(span.start)
+            if before is not None and after == before + 1:
+                current = Span(current.start, span.end)
+            else:
+                out.append((transcript, current))
+                current = span
+        out.append((transcript, current))
+    return out

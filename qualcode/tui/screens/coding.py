@@ -351,7 +351,9 @@ class CodingScreen(Screen[None]):
             return
         self.focus_code = coding.code
         self.qapp.note_own_change()
-        self.say_stored(f"{'Coded' if added else 'Removed'} {coding.code}")
+        # A selection across turns is one coding per speaker's turn: say so, the screen shows one selection.
+        pieces = f" in {len(changed)} turns (one coding per speaker's turn)" if len(changed) > 1 else ""
+        self.say_stored(f"{'Coded' if added else 'Removed'} {coding.code}{pieces}")
         if added:  # the coder's answer here, as an accept would be
             self._drop_answered(span, coding.code)
         if self.selection.visual is not None or self.selection.anchor is not None:
