@@ -22,7 +22,7 @@ async def test_speakers_of_the_highlighted_transcript_and_setting_one(project_pa
     async with app.run_test(size=SIZE) as pilot:
         speakers = app.screen.query_one("#speakers", DataTable)
         assert [row[:3] for row in cells(speakers)] == [
-            ["Interviewer", "research team: interviewer", ""],
+            ["Interviewer", "team: interviewer", ""],
             ["Participant", "participant", "alpha"],
         ]
         await pilot.press("down")  # beta
@@ -31,7 +31,7 @@ async def test_speakers_of_the_highlighted_transcript_and_setting_one(project_pa
         speakers.move_cursor(row=1)
         await pilot.press("r", *"note-taker here", "enter")
         await pilot.pause()
-        assert cells(speakers)[1][:3] == ["Participant", "research team: note-taker", ""]
+        assert cells(speakers)[1][:3] == ["Participant", "team: note-taker", ""]
         assert cells(speakers)[1][4] == "you: your rule for this transcript"
     with Project.open(project_path) as project:
         roles = {(s.transcript, s.label): s.role for s in project.speakers()}

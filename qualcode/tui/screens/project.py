@@ -18,6 +18,7 @@ from qualcode.tui.modals.dialogs import PromptDialog
 from qualcode.tui.widgets.codebook_panel import code_colours
 
 if TYPE_CHECKING:
+    from qualcode.model.speakers import Speaker
     from qualcode.tui.app import QualcodeApp
 
 
@@ -42,7 +43,7 @@ class ProjectScreen(Screen[None]):
                 yield Label("Transcripts (Enter to code)", classes="panel-title")
                 yield DataTable(id="transcripts", cursor_type="row", zebra_stripes=True)
                 yield ProgressBar(id="import-progress", show_eta=False)
-                yield Label("Speakers (r: who is this speaker)", classes="panel-title")
+                yield Label("Speakers: participant or research team (r to set)", classes="panel-title")
                 yield DataTable(id="speakers", cursor_type="row", zebra_stripes=True)
             with Vertical(id="codebook-pane"):
                 yield Label("Codebook", classes="panel-title")
@@ -112,15 +113,18 @@ class ProjectScreen(Screen[None]):
         table = self.query_one("#speakers", DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
-        table.add_columns("Speaker", "Is", "Case", "Turns", "Why")
         name = self._current_transcript()
-        if name is None:
-            return
-        for s in self.qapp.project.speakers([name]):
+        found = self.qapp.project.speakers([name]) if name is not None else []
+        # Widths from the content: the table is refilled on every move and would keep the headers' widths.
+        table.add_column("Speaker", width=max([7, *(len(s.label) for s in found)]))
+        table.add_column("Is", width=max([2, *(len(_is(s)) for s in found)]))
+        table.add_column("Case", width=max([4, *(len(s.case or "") for s in found)]))
+        table.add_column("Turns", width=5)
+        table.add_column("Why", width=max([3, *(len(_why(s)) for s in found)]))
+        for s in found:
             table.add_row(
-                Text(s.label), Text("research team: " + s.role.value if s.is_team else "participant"),
-                Text(s.case or ""), str(s.turns), Text(("you: " if s.by_user else "") + s.reason), key=s.label,
-            )  # fmt: skip
+                Text(s.label), Text(_is(s)), Text(s.case or ""), str(s.turns), Text(_why(s)), key=s.label
+            )
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
 
@@ -234,3 +238,11 @@ class ProjectScreen(Screen[None]):
             )
         else:
             self.notify(message)
+
+
+def _is(speaker: Speaker) -> str:
+    return f"team: {speaker.role.value}" if speaker.is_team else "participant"
+
+
+def _why(speaker: Speaker) -> str:
+    return ("you: " if speaker.by_user else "") + speaker.reason
