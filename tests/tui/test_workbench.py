@@ -943,7 +943,7 @@ async def test_memos_on_codings_are_listed_by_code_transcript_and_the_words_code
     from textual.widgets import Select
 
     with Project.open(project_path) as project:
-        coding = project.code("alpha", "Role clarity", coder="ana", start=88, end=125)
+        [coding] = project.code("alpha", "Role clarity", coder="ana", start=88, end=125)
         project.add_memo(
             "unclear who decides", coder="ana", target=MemoTarget.CODING, target_name=str(coding.id)
         )

@@ -111,9 +111,9 @@ def test_undo_brings_a_deleted_coding_back_beside_one_made_since(project: Projec
     # SQLite used to give the next row the id of the newest one once that was deleted: bo's coding took the
     # id of ana's, and undoing her delete was refused. Ids are never handed out again now: bo's coding gets
     # a new one, and ana's comes back under its own id and uuid, beside bo's.
-    hope = project.code("alpha", "Hope", coder="ana", start=63, end=87)
+    [hope] = project.code("alpha", "Hope", coder="ana", start=63, end=87)
     project.delete_code("Hope", "ana", with_codings=True)
-    othered = project.code("alpha", "Othered", coder="bo", start=88, end=120)
+    [othered] = project.code("alpha", "Othered", coder="bo", start=88, end=120)
     assert othered.id != hope.id
     assert project.undo("ana") is not None
     assert {(c.id, c.uuid, c.code, c.coder) for c in project.codings()} == {

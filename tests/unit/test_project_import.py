@@ -30,7 +30,7 @@ def test_turns_and_segments_have_exact_spans_that_never_cover_a_label(tmp_path: 
             "alpha",
             3,
             6,
-            33,
+            30,  # spoken words: the three "Name:" labels are not speech
         )
         assert result.message == "3 turns, 6 segments"
     with Project.open(tmp_path / "p.qualcode") as project:

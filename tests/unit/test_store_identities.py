@@ -26,10 +26,10 @@ def _on(project: Project, memo_id: int) -> tuple[str | None, bool, str]:
 
 
 def test_a_deleted_codings_id_is_never_given_to_the_next_coding(project: Project) -> None:
-    first = project.code("alpha", "Hope", coder="ana", start=63, end=87)
+    [first] = project.code("alpha", "Hope", coder="ana", start=63, end=87)
     memo_id = _memo_on_coding(project, first.id)
     project.uncode("alpha", "Hope", coder="ana", start=63, end=87)
-    second = project.code("alpha", "Othered", coder="bo", start=88, end=120)
+    [second] = project.code("alpha", "Othered", coder="bo", start=88, end=120)
     assert second.id != first.id
     assert second.uuid != first.uuid
     # The memo keeps the coding it was written on, and says that coding is gone.
@@ -38,14 +38,14 @@ def test_a_deleted_codings_id_is_never_given_to_the_next_coding(project: Project
 
 def test_ids_stay_unique_across_a_restart(project_path: Path) -> None:
     with Project.open(project_path) as project:
-        first = project.code("alpha", "Hope", coder="ana", start=63, end=87)
+        [first] = project.code("alpha", "Hope", coder="ana", start=63, end=87)
         project.uncode("alpha", "Hope", coder="ana", start=63, end=87)
     with Project.open(project_path) as project:
-        assert project.code("alpha", "Hope", coder="ana", start=63, end=87).id > first.id
+        assert project.code("alpha", "Hope", coder="ana", start=63, end=87)[0].id > first.id
 
 
 def test_undoing_a_removal_brings_the_coding_back_with_its_id_uuid_and_memo(project: Project) -> None:
-    coding = project.code("alpha", "Hope", coder="ana", start=63, end=87)
+    [coding] = project.code("alpha", "Hope", coder="ana", start=63, end=87)
     memo_id = _memo_on_coding(project, coding.id)
     project.uncode("alpha", "Hope", coder="ana", start=63, end=87)
     project.code("alpha", "Othered", coder="bo", start=88, end=120)  # another coder carries on meanwhile
@@ -58,7 +58,7 @@ def test_undoing_a_removal_brings_the_coding_back_with_its_id_uuid_and_memo(proj
 
 
 def test_redoing_an_undone_coding_brings_back_the_same_id_and_uuid(project: Project) -> None:
-    coding = project.code("alpha", "Hope", coder="ana", start=63, end=87)
+    [coding] = project.code("alpha", "Hope", coder="ana", start=63, end=87)
     project.undo("ana")
     assert project.codings() == []
     project.redo("ana")
@@ -80,7 +80,7 @@ def test_undo_and_redo_keep_the_uuids_of_codes_and_memos(project: Project) -> No
 
 
 def test_every_row_has_its_own_uuid_and_the_model_objects_carry_it(project: Project) -> None:
-    coding = project.code("alpha", "Hope", coder="ana", start=63, end=87)
+    [coding] = project.code("alpha", "Hope", coder="ana", start=63, end=87)
     project.add_memo("note", coder="ana", target=MemoTarget.CODING, target_name=str(coding.id))
     with sqlite3.connect(project.repo.engine.url.database or "") as conn:
         for table in IDENTIFIED:
@@ -99,7 +99,7 @@ def test_every_row_has_its_own_uuid_and_the_model_objects_carry_it(project: Proj
 def test_a_memo_written_before_its_coding_existed_is_not_shown_on_it(project: Project) -> None:
     # Projects from before ids were kept from reuse may hold a memo whose coding was deleted and whose
     # id a later coding took: that coding did not exist when the memo was written, so it is not its coding.
-    coding = project.code("alpha", "Hope", coder="ana", start=63, end=87)
+    [coding] = project.code("alpha", "Hope", coder="ana", start=63, end=87)
     memo_id = _memo_on_coding(project, coding.id)
     with sqlite3.connect(project.repo.engine.url.database or "") as conn:
         conn.execute("UPDATE memos SET created_at = '2001-01-01 00:00:00.000000' WHERE id = ?", (memo_id,))
@@ -218,7 +218,7 @@ def test_after_the_upgrade_freed_ids_stay_taken_and_old_undos_still_work(tmp_pat
     _project_at_0003(path)
     with Project.open(path) as project:
         # Coding 3 was deleted before the upgrade; a memo and the log still name it.
-        new = project.code("alpha", "Hope", coder="bo", start=13, end=37)
+        [new] = project.code("alpha", "Hope", coder="bo", start=13, end=37)
         assert new.id == 4
         # ana's removal of coding 3 is logged from before uuids existed: undo brings it back, with one.
         assert project.undo("ana") is not None
