@@ -48,3 +48,24 @@ async def test_an_unknown_role_is_refused_with_what_to_type(project_path: Path) 
         assert "is not a speaker role" in app.screen.message  # type: ignore[attr-defined]
     with Project.open(project_path) as project:
         assert {s.role for s in project.speakers()} == {SpeakerRole.INTERVIEWER, SpeakerRole.PARTICIPANT}
+
+
+async def test_importing_from_the_project_screen_lists_the_lines_the_importer_was_unsure_of(
+    project_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "call.txt").write_text(
+        "Jane Doe  00:13\nHow did you come to the job?\n\n"
+        "John Smith  00:21\nI saw the advert at the day centre.\n\n"
+        "Dr Smith 3:02\nThat was the week it opened.\n\n"
+        "Jane Doe  03:10\nAnd then?\n",
+        encoding="utf-8",
+    )
+    app = QualcodeApp(project_path, "ana", transcript=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", *f"{tmp_path}/call.txt", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any(
+            "Lines the importer was unsure of:" in m and "'Dr Smith' is not a speaker" in m for m in messages
+        )

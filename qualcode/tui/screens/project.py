@@ -238,6 +238,13 @@ class ProjectScreen(Screen[None]):
             )
         else:
             self.notify(message)
+        unsure = [w for r in files for w in r.warnings]
+        if unsure:
+            # The lines the importer kept as words though they looked like speaker lines: the coder checks them.
+            shown = "\n".join(unsure[:5]) + (f"\n… and {len(unsure) - 5} more" if len(unsure) > 5 else "")
+            self.notify(
+                f"Lines the importer was unsure of:\n{shown}", severity="warning", timeout=15, markup=False
+            )
 
 
 def _is(speaker: Speaker) -> str:
