@@ -100,13 +100,16 @@ def import_(
 
 
 def _report_speakers(proj: Any, imported: set[str], before: dict[tuple[str, str], Any]) -> None:
-    """Who was taken for whom in the new transcripts, and any earlier decision the new ones changed."""
+    """Who was taken for whom in the new transcripts, any earlier decision the new ones changed, and where
+    the detection could not tell."""
+    from qualcode.model.speakers import speaker_doubts
 
     def who(s: Any) -> str:
         return f"research team ({s.role.value})" if s.is_team else f"participant, case {s.case}"
 
     lines = []
-    for s in proj.speakers():
+    found = proj.speakers()
+    for s in found:
         old = before.get((s.transcript, s.label))
         if s.transcript in imported:
             lines.append(f"  {s.transcript}: {s.label} -> {who(s)} ({s.reason})")
@@ -116,6 +119,8 @@ def _report_speakers(proj: Any, imported: set[str], before: dict[tuple[str, str]
         click.echo("speakers (correct with: qualcode speakers PROJECT --set 'NAME=ROLE'):")
         for line in lines:
             click.echo(line)
+    for doubt in speaker_doubts(found):
+        click.echo(f"  unsure: {doubt}")
 
 
 def _report_attributes(report: Any) -> None:

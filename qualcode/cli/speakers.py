@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli.common import cli, coder_option, emit, opened, project_argument
+from qualcode.model.speakers import speaker_doubts
 
 
 @cli.command()
@@ -52,3 +53,5 @@ def speakers(
             for s in found
         ]
         emit(["transcript", "speaker", "role", "case", "turns", "why"], rows, fmt)
+        for doubt in speaker_doubts(found):
+            click.echo(f"qualcode: note: {doubt}", err=True)

@@ -7,8 +7,8 @@ participant. Roles are decided here, as a pure function of the project's speaker
 1. the user's rule for that speaker in that transcript, then their rule for the label in every transcript;
 2. a generic label: ``Interviewer``, ``Facilitator``, ``Note-taker`` (and their short forms) name the team,
    ``Participant``, ``Respondent``, ``P03`` name a participant;
-3. a name that speaks in most of the study's transcripts (in at least 2, and in more than half of those
-   with speakers) is the interviewer: participants are interviewed once, the team is in every interview;
+3. a name that speaks in at least 2 of the study's transcripts, and in more of them than every other speaker
+   of the transcript, is the interviewer: participants are interviewed once, the team in every interview;
 4. otherwise a participant: the case linked to the transcript, unless a rule names another case.
 
 Labels are compared without regard to case or repeated white space ("dana  SMITH" is "Dana Smith").
@@ -141,6 +141,7 @@ def decide_speakers(
     out: list[Speaker] = []
     for name, labels in appearances.items():
         default_case = cases.get(name) or name
+        others = [label_key(label) for label, _ in labels if label]
         for label, turns in labels:
             if not label:
                 continue
@@ -154,22 +155,59 @@ def decide_speakers(
                 case = None if rule.role.is_team else (rule.case or default_case)
                 out.append(Speaker(name, label, rule.role, case, where, True, turns))
                 continue
-            role, reason = _detect(label, present.get(key, 0), total)
+            # Recurring more than anyone else here: a participant interviewed twice recurs as often as the
+            # interviewer (then neither is taken), and one who recurs less is still the participant.
+            rivals = [present.get(k, 0) for k in others if k != key and not _generic_team(k)]
+            recurs = present.get(key, 0)
+            above = recurs >= 2 and bool(rivals) and all(recurs > r for r in rivals)
+            role, reason = _detect(label, recurs if above else 0, total)
             out.append(
                 Speaker(name, label, role, None if role.is_team else default_case, reason, False, turns)
             )
     return out
 
 
-def _detect(label: str, transcripts_with: int, total: int) -> tuple[SpeakerRole, str]:
+def _generic_team(key: str) -> bool:
+    return any(pattern.match(key) for pattern, _ in _TEAM_LABELS)
+
+
+def _detect(label: str, recurs_above_the_others: int, total: int) -> tuple[SpeakerRole, str]:
     for pattern, role in _TEAM_LABELS:
         if pattern.match(label.strip()):
             return role, "a research-team label"
     if _PARTICIPANT_LABELS.match(label.strip()):
         return SpeakerRole.PARTICIPANT, "a participant label"
-    if transcripts_with >= 2 and transcripts_with * 2 > total:
-        return SpeakerRole.INTERVIEWER, f"speaks in {transcripts_with} of {total} transcripts"
+    if recurs_above_the_others:
+        return SpeakerRole.INTERVIEWER, (
+            f"speaks in {recurs_above_the_others} of {total} transcripts, more than the others here"
+        )
     return SpeakerRole.PARTICIPANT, "the transcript's participant"
+
+
+def speaker_doubts(speakers: Iterable[Speaker]) -> list[str]:
+    """Transcripts whose speakers the detection could not tell apart, each with what to do.
+
+    Two speakers credited to the transcript's own case (Therapist and Client, or an interviewer named only
+    in this transcript), or a transcript whose every speaker is the research team, need the user's word.
+    """
+    by_transcript: dict[str, list[Speaker]] = {}
+    for s in speakers:
+        by_transcript.setdefault(s.transcript, []).append(s)
+    doubts = []
+    for name, found in by_transcript.items():
+        shared = [s for s in found if not s.is_team and not s.by_user]
+        if len(shared) > 1:
+            doubts.append(
+                f"{name}: {', '.join(s.label for s in shared)} are all credited to case {shared[0].case} by "
+                "default; "
+                f"if one of them interviews, say it: qualcode speakers PROJECT --set '{shared[0].label}=interviewer'"
+            )
+        elif found and all(s.is_team for s in found):
+            doubts.append(
+                f"{name}: every speaker is taken for the research team, so nothing here is a participant's; "
+                "say who the participant is: qualcode speakers PROJECT --set 'NAME=participant'"
+            )
+    return doubts
 
 
 def parse_assignment(text: str) -> tuple[str, SpeakerRole, str | None]:

@@ -14,7 +14,7 @@ import pytest
 from qualcode.analysis import codings_table
 from qualcode.analysis.corpus import RESEARCH_TEAM
 from qualcode.errors import InputError
-from qualcode.model.speakers import SpeakerRole, SpeakerRule, decide_speakers
+from qualcode.model.speakers import SpeakerRole, SpeakerRule, decide_speakers, speaker_doubts
 from qualcode.project import Project
 
 INTERVIEWS = {
@@ -67,7 +67,7 @@ def test_a_name_in_every_interview_is_the_interviewer_and_each_participant_is_th
     for name, (who, _) in INTERVIEWS.items():
         sarah = found[(name, "Sarah Okafor")]
         assert (sarah.role, sarah.case, sarah.by_user) == (SpeakerRole.INTERVIEWER, None, False)
-        assert sarah.reason == "speaks in 3 of 3 transcripts"
+        assert sarah.reason == "speaks in 3 of 3 transcripts, more than the others here"
         participant = found[(name, who)]
         assert (participant.role, participant.case) == (SpeakerRole.PARTICIPANT, name)
 
@@ -197,13 +197,14 @@ def test_speakers_command_lists_sets_and_import_reports(tmp_path: Path, qualcode
     imported = qualcode("import", "s.qualcode", "P01.txt", "P02.txt", "P03.txt")
     assert imported.returncode == 0, imported.stderr
     assert (
-        "  P02: Sarah Okafor -> research team (interviewer) (speaks in 3 of 3 transcripts)" in imported.stdout
+        "  P02: Sarah Okafor -> research team (interviewer) (speaks in 3 of 3 transcripts, more than the others here)"
+        in imported.stdout
     )
     assert "  P02: Marcus Bell -> participant, case P02 (the transcript's participant)" in imported.stdout
     listed = qualcode("speakers", "s.qualcode", "--transcript", "P01", "--format", "json")
     assert json.loads(listed.stdout) == [
         {"transcript": "P01", "speaker": "Sarah Okafor", "role": "interviewer", "case": "", "turns": 2,
-         "why": "speaks in 3 of 3 transcripts"},
+         "why": "speaks in 3 of 3 transcripts, more than the others here"},
         {"transcript": "P01", "speaker": "Dana Whitfield", "role": "participant", "case": "P01", "turns": 2,
          "why": "the transcript's participant"},
     ]  # fmt: skip
@@ -213,3 +214,35 @@ def test_speakers_command_lists_sets_and_import_reports(tmp_path: Path, qualcode
     bad = qualcode("speakers", "s.qualcode", "--set", "Dana Whitfield")
     assert bad.returncode == 1
     assert "expected NAME=ROLE" in bad.stderr
+
+
+def test_a_participant_interviewed_twice_is_not_taken_for_the_team_and_the_doubt_is_said() -> None:
+    # Two waves of one participant: Sarah and Dana both speak in 2 of 2 transcripts.
+    decided = decide_speakers(
+        {"wave1": [("Sarah Okafor", 4), ("Dana", 4)], "wave2": [("Sarah Okafor", 3), ("Dana", 3)]},
+        {"wave1": "P01", "wave2": "P01"},
+    )
+    assert {s.role for s in decided} == {SpeakerRole.PARTICIPANT}
+    assert speaker_doubts(decided) == [
+        "wave1: Sarah Okafor, Dana are all credited to case P01 by default; if one of them interviews, say it: "
+        "qualcode speakers PROJECT --set 'Sarah Okafor=interviewer'",
+        "wave2: Sarah Okafor, Dana are all credited to case P01 by default; if one of them interviews, say it: "
+        "qualcode speakers PROJECT --set 'Sarah Okafor=interviewer'",
+    ]
+
+
+def test_two_interviewers_sharing_a_study_are_each_found() -> None:
+    # Dan interviews P1 to P3, Amy P4 to P6: each in 3 of 6 transcripts, each participant in one.
+    appearances = {f"P{i}": [("Dan" if i <= 3 else "Amy", 3), (f"Person {i}", 3)] for i in range(1, 7)}
+    decided = decide_speakers(appearances, {name: name for name in appearances})
+    roles = {(s.transcript, s.label): (s.role, s.case) for s in decided}
+    assert roles[("P2", "Dan")] == (SpeakerRole.INTERVIEWER, None)
+    assert roles[("P5", "Amy")] == (SpeakerRole.INTERVIEWER, None)
+    assert roles[("P5", "Person 5")] == (SpeakerRole.PARTICIPANT, "P5")
+    assert speaker_doubts(decided) == []
+
+
+def test_a_generic_participant_label_beside_a_name_is_a_doubt() -> None:
+    decided = decide_speakers({"P1": [("Dan", 5), ("Participant", 5)]}, {"P1": "P1"})
+    assert [s.role for s in decided] == [SpeakerRole.PARTICIPANT, SpeakerRole.PARTICIPANT]
+    assert len(speaker_doubts(decided)) == 1
