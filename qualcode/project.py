@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -403,6 +403,7 @@ class Project:
         links: dict[str, str] = {}
         unmatched: list[str] = []
         rules: list[SpeakerRule] = []
+        speaking: dict[str, int] = {}  # participant rows with a speaker, per transcript
         for row in rows:
             case = row.get(case_col) if case_col else ""
             transcript = row.get(transcript_col) if transcript_col else ""
@@ -410,31 +411,64 @@ class Project:
                 stem = Path(transcript).stem
                 transcript = stem if stem in known else transcript
             speaker, role_text = row.get("speaker"), row.get("speaker_role")
-            role = parse_role(role_text, f"{path}:{row.line}") if role_text else SpeakerRole.PARTICIPANT
-            if role.is_team:
-                if not speaker:
-                    raise InputError(f"{path}:{row.line}: a speaker_role but no speaker", "name the speaker")
-                rules.append(SpeakerRule(speaker, role, transcript if transcript in known else None))
-                continue
-            case = case or transcript
+            where = f"{path}:{row.line}"
+            role = parse_role(role_text, where) if role_text else SpeakerRole.PARTICIPANT
             if speaker:
-                rules.append(SpeakerRule(speaker, role, transcript if transcript in known else None, case))
+                rules.append(self._csv_speaker_rule(speaker, role, transcript, case, where, known))
+                if role.is_team:
+                    continue
+            elif role_text:
+                raise InputError(f"{where}: a speaker_role but no speaker", "name the speaker in its column")
+            case = case or transcript
             if not case:
-                raise InputError(f"{path}:{row.line}: no participant or transcript on this row", "fill it in")
+                raise InputError(f"{where}: no participant or transcript on this row", "fill it in")
             values[case] = {col: row.get(col) for col in attribute_cols if row.get(col)}
             target = transcript or case
+            if speaker:
+                # Several participants may share a transcript (a focus group): the transcript is linked to a
+                # case only by the one participant row it has, and each speaker to theirs by the rule.
+                speaking[target] = speaking.get(target, 0) + 1
             if target in known:
                 links[target] = case
             else:
                 unmatched.append(
                     f"{path}:{row.line}: {target!r} matches no transcript (attributes kept for case)"
                 )
+        links = {t: c for t, c in links.items() if speaking.get(t, 0) <= 1}
         self.repo.set_attributes(values, links, coder, path.name)
         if rules:
             from qualcode.store import speakers as speaker_store
 
             speaker_store.set_rules(self.repo, rules, coder, path.name)
         return AttributeReport(sorted(values), links, unmatched)
+
+    def _csv_speaker_rule(
+        self, speaker: str, role: SpeakerRole, transcript: str, case: str, where: str, known: set[str]
+    ) -> SpeakerRule:
+        """The rule an attributes row with a ``speaker`` column makes, checked against the transcripts.
+
+        Raises:
+            InputError: a team role beside a participant, a transcript the project lacks, or a speaker
+                who does not speak there (a typo would otherwise make a rule that matches nothing, or
+                one that holds in every transcript).
+        """
+        if role.is_team and case:
+            raise InputError(
+                f"{where}: {speaker!r} is both participant {case!r} and {role.value}",
+                "a member of the research team is no participant: empty the participant column, or the role",
+            )
+        if transcript and transcript not in known:
+            raise InputError(
+                f"{where}: no transcript named {transcript!r} for speaker {speaker!r}",
+                "use a name from: qualcode transcripts list (or leave it empty for every transcript)",
+            )
+        present = self.speakers([transcript] if transcript else None)
+        if label_key(speaker) not in {label_key(s.label) for s in present}:
+            scope = f"transcript {transcript!r}" if transcript else "any transcript"
+            raise InputError(
+                f"{where}: no speaker {speaker!r} in {scope}", "check the name as the transcript spells it"
+            )
+        return SpeakerRule(speaker, role, transcript or None, None if role.is_team else (case or None))
 
     def cases(self) -> list[Case]:
         return self.repo.cases()
@@ -478,9 +512,16 @@ class Project:
             self._known_transcripts([transcript])
         present = self.speakers([transcript] if transcript is not None else None)
         keys = {label_key(s.label) for s in present}
+        cases = {c.name for c in self.cases()} | set(self.repo.transcript_names())
         rules = []
         for text in assignments:
             label, role, case = parse_assignment(text)
+            if case is not None and case not in cases:
+                raise InputError(
+                    f"--set {text!r}: no case named {case!r}",
+                    "add the case with its attributes first (qualcode attributes PROJECT FILE.csv); "
+                    "cases: qualcode cases PROJECT",
+                )
             if label_key(label) not in keys:
                 where = f"transcript {transcript!r}" if transcript is not None else "any transcript"
                 known = sorted({s.label for s in present}, key=str.casefold)
@@ -712,7 +753,12 @@ class Project:
         """Codings filtered by transcripts, codes, coders, origins and attributes (all optional)."""
         if flt is None:
             flt = CodingFilter(**{k: tuple(v) for k, v in criteria.items()})
-        return self.repo.codings(flt)
+        if not flt.attributes:
+            return self.repo.codings(flt)
+        # An attribute belongs to whoever said the words: the interviewer's question in a peer worker's
+        # interview is not a peer worker's, and a focus group holds several cases. The corpus knows who.
+        spoken = set(self.analysis_corpus(CodingFilter(attributes=flt.attributes)).codings["id"].tolist())
+        return [c for c in self.repo.codings(replace(flt, attributes=())) if c.id in spoken]
 
     def import_codings(self, csv_path: str | Path, *, coder: str | None = None) -> CodingsReport:
         """Import codings from CSV, all or nothing.

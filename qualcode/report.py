@@ -323,7 +323,7 @@ def _overview(
     codings = corpus.codings
     coders = sorted(set(codings["coder"]))
     applied = codings["code"].nunique()
-    cases = corpus.transcripts["case"].nunique()
+    cases = len(set(corpus.case_scope[1].tolist()))  # participants' cases: a focus group holds several
     words = int(corpus.transcripts["words"].sum())
     text = (
         f"{len(corpus.transcripts):,} transcripts ({words:,} words) from {cases:,} cases; "
@@ -352,16 +352,17 @@ def _overview(
     from qualcode.analysis.corpus import NOT_SET
 
     rows = []
+    scope_t, scope_case = corpus.case_scope
     for name in _report_dimensions(corpus):
-        values = corpus.attributes[name]
-        for value in sorted(set(values), key=lambda v: (v == NOT_SET, v)):
-            inside = (values == value).to_numpy()
+        values = corpus.case_attribute(scope_case, name)  # per participant's case, in each transcript
+        for value in sorted(set(values.tolist()), key=lambda v: (v == NOT_SET, v)):
+            inside = values == value
             rows.append(
                 {
                     "attribute": name,
                     "value": value,
-                    "cases": int(corpus.transcripts["case"][inside].nunique()),
-                    "transcripts": int(inside.sum()),
+                    "cases": len(set(scope_case[inside].tolist())),
+                    "transcripts": len(set(scope_t[inside].tolist())),
                 }
             )
     if rows:
@@ -495,7 +496,7 @@ def _case_section(
 ) -> list[Block]:
     from qualcode import analysis
 
-    cases = corpus.transcripts["case"].nunique()
+    cases = len(set(corpus.case_scope[1].tolist()))
     blocks: list[Block] = [Heading("Codes by case")]
     if cases > MAX_MATRIX_CASES:
         blocks.append(

@@ -12,7 +12,7 @@ each coding touch" for the whole project at once, instead of a loop per transcri
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -57,6 +57,8 @@ class Corpus:
         speakers: (transcript, label) -> who that speaker is, decided over the whole project (a subset keeps
             the decisions: "speaks in most transcripts" is about the study, not the selection).
         case_attributes: Case name -> its attributes (a participant's case may differ from the transcript's).
+        cases_in: Transcript name -> the cases of the participants who speak in it (a focus group has
+            several); the transcript's own case when none is labelled.
     """
 
     codebook: Codebook
@@ -68,6 +70,7 @@ class Corpus:
     texts: Mapping[str, str]
     speakers: Mapping[tuple[str, str], Speaker]
     case_attributes: Mapping[str, Mapping[str, str]]
+    cases_in: Mapping[str, tuple[str, ...]]
 
     # -- codes ------------------------------------------------------------------------------------
 
@@ -139,6 +142,18 @@ class Corpus:
 
         codes, _ = pd.factorize(self.transcripts["case"], sort=True)
         return codes.astype("int64")
+
+    @cached_property
+    def case_scope(self) -> tuple[IntArray, npt.NDArray[np.object_]]:
+        """The cases in the material: (transcript row, case) pairs, one per participant case per transcript."""
+        import numpy as np
+
+        names = self.transcripts["transcript"].tolist()
+        pairs = [(t, case) for t, name in enumerate(names) for case in self.cases_in.get(name, ())]
+        return (
+            np.array([t for t, _ in pairs], dtype="int64"),
+            np.array([c for _, c in pairs], dtype=object),
+        )
 
     @cached_property
     def coding_team(self) -> npt.NDArray[np.object_]:
@@ -284,7 +299,7 @@ class Corpus:
         mask = np.ones(len(codings), dtype=bool)
         for attr, value in where:
             name = self.check_dimension(attr)
-            if name in ("transcript", "case"):
+            if name == "transcript":
                 keep &= (self.transcripts[name] == value).to_numpy()
             elif name is None or name == "coder":
                 raise InputError(
@@ -292,7 +307,13 @@ class Corpus:
                     f"filter with --{attr or 'code'} instead",
                 )
             else:
-                keep &= (self.attributes[name] == value).to_numpy()
+                # Transcripts where one of the participants is that case or has that value (a focus group
+                # holds several cases); the codings are then narrowed to those participants' words.
+                scope_t, scope_case = self.case_scope
+                values = scope_case if name == "case" else self.case_attribute(scope_case, name)
+                has = np.zeros(len(self.transcripts), dtype=bool)
+                has[scope_t[values == value]] = True
+                keep &= has
             if name != "transcript":
                 # What the interviewer (or another participant) said is not this case's: by its speaker.
                 spoken = self.coding_case if name == "case" else self.case_attribute(self.coding_case, name)
@@ -303,10 +324,27 @@ class Corpus:
             mask &= codings["coder"].isin(list(coders)).to_numpy()
         if origins:
             mask &= codings["origin"].isin(list(origins)).to_numpy()
+        narrowed = self
+        cases_wanted = [(name, value) for name, value in ((self.check_dimension(a), v) for a, v in where)]
+        cases_wanted = [
+            (name, value) for name, value in cases_wanted if name not in ("transcript", None, "coder")
+        ]
+        if cases_wanted:
+            # The cases in scope are those the filter names: the others of a focus group are not.
+            def matches(case: str) -> bool:
+                one = np.array([case], dtype=object)
+                return all(
+                    (case if name == "case" else self.case_attribute(one, str(name))[0]) == value
+                    for name, value in cases_wanted
+                )
+
+            narrowed = replace(
+                self, cases_in={t: tuple(c for c in cs if matches(c)) for t, cs in self.cases_in.items()}
+            )
         if keep.all() and mask.all():
-            return self
+            return narrowed
         kept = np.flatnonzero(keep)
-        return _renumbered(self, kept, mask)
+        return _renumbered(narrowed, kept, mask)
 
 
 def _renumbered(corpus: Corpus, kept: IntArray, coding_mask: Any) -> Corpus:
@@ -344,6 +382,7 @@ def _renumbered(corpus: Corpus, kept: IntArray, coding_mask: Any) -> Corpus:
         texts={k: v for k, v in corpus.texts.items() if k in names},
         speakers=corpus.speakers,
         case_attributes=corpus.case_attributes,
+        cases_in={k: v for k, v in corpus.cases_in.items() if k in names},
     )
 
 
@@ -492,8 +531,17 @@ def corpus_from_rows(
             ),
         }
     )
+    cases_in: dict[str, tuple[str, ...]] = {}
+    for (name, _label), speaker in speakers.items():
+        if not speaker.is_team and speaker.case and speaker.case not in cases_in.get(name, ()):
+            cases_in[name] = (*cases_in.get(name, ()), speaker.case)
+    for name, case in zip(names, case_names, strict=True):
+        cases_in.setdefault(name, (case,))
     own = [attributes_of.get(case or "", {}) for _, _, case in records]
-    attribute_names = sorted({k for values in own for k in values})
+    attribute_names = sorted(
+        {k for values in own for k in values}
+        | {k for scoped in cases_in.values() for case in scoped for k in attributes_of.get(case, {})}
+    )
     attributes = pd.DataFrame(
         {a: pd.Series([values.get(a) or NOT_SET for values in own], dtype="object") for a in attribute_names},
         index=pd.RangeIndex(len(records)),
@@ -524,6 +572,7 @@ def corpus_from_rows(
         texts,
         speakers,
         attributes_of,
+        cases_in,
     )
 
 

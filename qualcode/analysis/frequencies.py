@@ -145,7 +145,8 @@ def _dimension_values(
     import pandas as pd
 
     codings = corpus.codings
-    all_cases = len(np.unique(corpus.case_ids))
+    scope_t, scope_case = corpus.case_scope  # every participant's case in the material, per transcript
+    all_cases = len(set(scope_case.tolist()))
     n = len(codings)
     if dimension is None:
         return ["(all)"], np.zeros(n, dtype="int64"), np.array([all_cases], dtype="int64")
@@ -161,26 +162,21 @@ def _dimension_values(
         of_row = (
             value_of_transcript[codings["tidx"].to_numpy(dtype="int64")] if n else np.zeros(0, dtype="int64")
         )
+        scope_value = value_of_transcript[scope_t]
     else:
         # By the case of who said it: the interviewer's words are the research team's, not the participant's.
-        per_transcript = (
-            corpus.transcripts["case"]
-            if dimension == "case"
-            else pd.Series(
-                corpus.case_attribute(corpus.transcripts["case"].to_numpy(dtype=object), dimension)
-            )
-        )
         spoken = (
             corpus.coding_case
             if dimension == "case"
             else corpus.case_attribute(corpus.coding_case, dimension)
         )
-        values = _sorted_values(pd.concat([per_transcript, pd.Series(spoken, dtype=object)]))
+        in_scope = scope_case if dimension == "case" else corpus.case_attribute(scope_case, dimension)
+        values = _sorted_values(pd.Series([*in_scope.tolist(), *spoken.tolist()], dtype=object))
         index = {v: i for i, v in enumerate(values)}
-        value_of_transcript = per_transcript.map(index).to_numpy(dtype="int64")
         of_row = np.array([index[v] for v in spoken.tolist()], dtype="int64")
+        scope_value = np.array([index[v] for v in in_scope.tolist()], dtype="int64")
     # Cases in scope per value: distinct (value, case) pairs.
-    pairs = pd.DataFrame({"v": value_of_transcript, "c": corpus.case_ids}).drop_duplicates()
+    pairs = pd.DataFrame({"v": scope_value, "c": scope_case}).drop_duplicates()
     totals = np.bincount(pairs["v"].to_numpy(dtype="int64"), minlength=len(values))
     return values, of_row, totals.astype("int64")
 

@@ -165,10 +165,12 @@ def quotes(
         if who not in made:
             # The interview's participant, for "Interviewer, speaking with Peer worker, Site A".
             host = transcript_cases[t] if team else case
+            own = corpus.case_attributes.get(host, {})
+            # Every attribute the template may name, "(not set)" where this case lacks it (as in a table).
             values = (
                 attribute_rows[t]
                 if host == transcript_cases[t]
-                else dict(corpus.case_attributes.get(host, {}))
+                else {name: own.get(name) or NOT_SET for name in corpus.attributes.columns}
             )
             text = _attribution(template, values, names[t], host, s)
             made[who] = f"{SpeakerRole(team).display_name}, speaking with {text}" if team else text

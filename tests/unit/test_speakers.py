@@ -208,9 +208,12 @@ def test_speakers_command_lists_sets_and_import_reports(tmp_path: Path, qualcode
         {"transcript": "P01", "speaker": "Dana Whitfield", "role": "participant", "case": "P01", "turns": 2,
          "why": "the transcript's participant"},
     ]  # fmt: skip
-    set_ = qualcode("speakers", "s.qualcode", "--set", "Dana Whitfield=case:P09")
+    unknown = qualcode("speakers", "s.qualcode", "--set", "Dana Whitfield=case:P09")
+    assert (unknown.returncode, unknown.stdout) == (1, "")
+    assert "no case named 'P09'" in unknown.stderr
+    set_ = qualcode("speakers", "s.qualcode", "--set", "Dana Whitfield=case:P02")
     assert set_.returncode == 0, set_.stderr
-    assert set_.stdout == "P01: Dana Whitfield is now participant, case P09\n"
+    assert set_.stdout == "P01: Dana Whitfield is now participant, case P02\n"
     bad = qualcode("speakers", "s.qualcode", "--set", "Dana Whitfield")
     assert bad.returncode == 1
     assert "expected NAME=ROLE" in bad.stderr
@@ -246,3 +249,89 @@ def test_a_generic_participant_label_beside_a_name_is_a_doubt() -> None:
     decided = decide_speakers({"P1": [("Dan", 5), ("Participant", 5)]}, {"P1": "P1"})
     assert [s.role for s in decided] == [SpeakerRole.PARTICIPANT, SpeakerRole.PARTICIPANT]
     assert len(speaker_doubts(decided)) == 1
+
+
+FOCUS_GROUP = (
+    "Moderator: Welcome, everyone. What does a peer worker do here?\n"
+    "Dana: I sit in on the ward round and speak for the patient.\n"
+    "Lee: As a clinician I lean on her for that.\n"
+    "Mo: I came to the group through her.\n"
+    "Moderator: Thank you. Anything else?\n"
+    "Dana: The handover is where I feel left out.\n"
+    "Lee: We could change that.\n"
+    "Mo: I agree.\n"
+)
+
+
+@pytest.fixture
+def focus_group(tmp_path: Path) -> Project:
+    (tmp_path / "FG1.txt").write_text(FOCUS_GROUP, encoding="utf-8")
+    (tmp_path / "att.csv").write_text(
+        "participant,transcript,speaker,speaker_role,role,site\n"
+        "P01,FG1,Dana,,Peer worker,Site A\nP02,FG1,Lee,,Clinician,\nP03,FG1,Mo,,,Site B\n",
+        encoding="utf-8",
+    )
+    project = Project.init(tmp_path / "fg.qualcode")
+    project.import_transcripts([tmp_path / "FG1.txt"], coder="setup")
+    project.load_attributes(tmp_path / "att.csv", "setup")
+    project.import_codebook(_codebook(tmp_path), "setup")
+    for quote in (
+        "The handover is where I feel left out.",
+        "We could change that.",
+        "I agree.",
+        "Anything else?",
+    ):
+        project.code("FG1", "Othered", coder="ana", quote=quote)
+    return project
+
+
+def test_a_focus_group_credits_each_participant_their_own_case(focus_group: Project) -> None:
+    roles = {s.label: (s.role, s.case) for s in focus_group.speakers()}
+    assert roles == {
+        "Moderator": (SpeakerRole.FACILITATOR, None),
+        "Dana": (SpeakerRole.PARTICIPANT, "P01"),
+        "Lee": (SpeakerRole.PARTICIPANT, "P02"),
+        "Mo": (SpeakerRole.PARTICIPANT, "P03"),
+    }
+    assert [t.case for t in focus_group.transcripts()] == [None]  # three participants: linked to none of them
+    quotes = focus_group.quotes().set_index("speaker")
+    assert quotes.loc["Dana", ["case", "attribution"]].tolist() == ["P01", "Peer worker, Site A"]
+    assert quotes.loc["Lee", ["case", "attribution"]].tolist() == ["P02", "Clinician"]  # no site: no KeyError
+    assert quotes.loc["Mo", ["case", "attribution"]].tolist() == ["P03", "Site B"]
+    assert quotes.loc["Moderator", ["case", "attribution"]].tolist() == ["", "Facilitator, speaking with FG1"]
+    overall = focus_group.frequencies().set_index("code")
+    assert overall.loc["Othered", ["codings", "cases", "cases_total", "cases_share"]].tolist() == [
+        4,
+        3,
+        3,
+        1.0,
+    ]
+    by_role = focus_group.frequencies(by="role").set_index(["code", "role"])
+    assert by_role.loc[("Othered", "Clinician"), ["codings", "cases", "cases_total"]].tolist() == [1, 1, 1]
+    assert by_role.loc[("Othered", "(not set)"), ["codings", "cases", "cases_total"]].tolist() == [1, 1, 1]
+    assert by_role.loc[("Othered", RESEARCH_TEAM), ["codings", "cases", "cases_total"]].tolist() == [1, 0, 0]
+    clinicians = focus_group.codings(attributes=(("role", "Clinician"),))
+    assert [c.text for c in clinicians] == ["We could change that."]
+    site_a = focus_group.frequencies(attributes=[("site", "Site A")]).set_index("code")
+    assert site_a.loc["Othered", ["codings", "cases", "cases_total"]].tolist() == [1, 1, 1]
+
+
+def test_attributes_csv_refuses_speaker_rows_that_cannot_be_right(tmp_path: Path) -> None:
+    (tmp_path / "FG1.txt").write_text(FOCUS_GROUP, encoding="utf-8")
+    with Project.init(tmp_path / "fg.qualcode") as project:
+        project.import_transcripts([tmp_path / "FG1.txt"], coder="setup")
+        cases = {
+            "typo.csv": ("participant,transcript,speaker,role\nP01,FG7,Dana,Peer worker\n", "no transcript named 'FG7'"),
+            "nobody.csv": ("participant,transcript,speaker,role\nP01,FG1,Dana Smith,Peer worker\n", "no speaker 'Dana Smith'"),
+            "both.csv": (
+                "participant,transcript,speaker,speaker_role,role\nP01,FG1,Dana,interviewer,Peer worker\n",
+                "is both participant 'P01' and interviewer",
+            ),
+        }  # fmt: skip
+        for name, (text, message) in cases.items():
+            (tmp_path / name).write_text(text, encoding="utf-8")
+            with pytest.raises(InputError, match=message) as caught:
+                project.load_attributes(tmp_path / name, "setup")
+            assert f"{name}:2:" in caught.value.message
+        assert project.cases() == []  # nothing half-written
+        assert {s.case for s in project.speakers() if not s.is_team} == {"FG1"}
