@@ -139,7 +139,7 @@ def speaker_ids(corpus: Corpus, taken: Iterable[str] = ()) -> dict[tuple[str, st
     ``P01-1``, ``P01-2`` in order of first speaking. A case named like a person (found in ``taken`` or
     among the speakers) is not used: such a transcript's speakers become ``Participant N`` instead. A
     member of the research team named by name is one pseudonym across the whole project
-    (``Interviewer 1``, ``Interviewer 2`` in order of name), never a participant's.
+    (``Interviewer 1``, ``Interviewer 2`` in order of first speaking), never a participant's.
     """
     taken_keys = {_key(n) for n in taken}
     speakers = corpus.turns[["tidx", "speaker"]].drop_duplicates()
@@ -162,7 +162,7 @@ def speaker_ids(corpus: Corpus, taken: Iterable[str] = ()) -> dict[tuple[str, st
         for n, label in enumerate(people, start=1):
             ids[(names[tidx], label)] = case if len(people) == 1 else f"{case}-{n}"
     numbers: dict[str, int] = {}
-    for key in sorted(team):
+    for key in team:  # in order of first speaking, transcript by transcript: not by the real names
         role = key.split(":", 1)[0]
         numbers[role] = numbers.get(role, 0) + 1
         for where in team[key]:

@@ -14,7 +14,9 @@ _LINE = "__line__"
 _KEY_LINES = "__key_lines__"  # {key: the line it is on}, for problems about one key of a mapping
 _META = {_LINE, _KEY_LINES}
 # A colour written unquoted: YAML reads ``colour: #0072B2`` as an empty value and a comment.
-_COMMENTED_COLOUR = re.compile(r"^\s*(?:-\s+)?(?P<key>colou?r)\s*:\s+(?P<value>#\S*)")
+_COMMENTED_COLOUR = re.compile(
+    r"^\s*(?:-\s+)?(?P<key>colou?r)\s*:\s+(?P<value>#[0-9A-Fa-f]{3,8})(?![0-9A-Za-z])"
+)  # not "# TODO"
 _TOP_KEYS = {"name", "version", "description", "codes"}
 _CODE_KEYS = {
     "name",

@@ -382,3 +382,11 @@ def test_dump_nests_children_and_leaves_out_empty_fields() -> None:
             hotkey: o
         - name: Hope
         """)
+
+
+def test_an_empty_colour_with_a_comment_is_no_colour_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "todo.yaml"
+    path.write_text(
+        "name: t\nversion: 1\ncodes:\n  - name: A\n    colour:   # TODO pick one\n", encoding="utf-8"
+    )
+    assert Project.read_codebook(path).get("A").colour is None  # type: ignore[union-attr]
