@@ -195,9 +195,8 @@ def test_upgrading_a_0003_project_keeps_ids_data_and_references_and_gives_uuids(
     with Project.open(path) as project:
         memos = {m.id: (m.target_removed, m.label) for m in project.memos()}
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
-            ("0005",)
-        ]  # 0004 (identities), then 0005 (speaker rules)
+        # 0004 (identities), then 0005 (speaker rules) and 0006 (codings cut to speech)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0006",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         for table in IDENTIFIED:
             uuids = [u for (u,) in conn.execute(f"SELECT uuid FROM {table}")]
