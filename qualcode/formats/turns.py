@@ -137,7 +137,15 @@ def build_turns(
             raise InputError(
                 label.time_error, "timestamps look like 01:02:03, 1:02 or 00:01:02.500; fix it or remove it"
             )
-    return turns_at_labels(text, labelled, source_format, filename)
+    # A one-off label stays talk ("Note: ..."), but if it named a speaker their words now count for the
+    # speaker above: list each such line, as the Otter importer does, so the import report shows them.
+    unsure = tuple(
+        f"{filename}:{number + 1}: {label.speaker!r} labels only this line, so it is kept as words of the turn "
+        f"above; if {label.speaker} speaks here, those words are credited to the speaker above"
+        for number, label in found
+        if number not in labelled and labelled
+    )
+    return turns_at_labels(text, labelled, source_format, filename, unsure)
 
 
 def turns_at_labels(

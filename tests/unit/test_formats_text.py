@@ -206,3 +206,20 @@ def test_otter_format_by_name() -> None:
 )
 def test_detect_format(name: str, data: bytes, expected: str) -> None:
     assert detect_format(Path(name), data).name == expected
+
+
+def test_a_label_used_once_is_kept_as_words_and_listed_as_unsure() -> None:
+    # A focus group where Lee speaks once: Lee's words stay in Dana's turn, and the import report says so.
+    text = (
+        "Moderator: What does a peer worker do here?\n"
+        "Dana: I sit in on the ward round.\n"
+        "Lee: As a clinician I lean on her for that.\n"
+        "Moderator: Thank you.\n"
+        "Dana: It took time.\n"
+    )
+    parsed = parse_transcript(Path("fg.txt"), text.encode(), "auto")
+    assert [t.speaker for t in parsed.turns] == ["Moderator", "Dana", "Moderator", "Dana"]
+    assert parsed.warnings == (
+        "fg.txt:3: 'Lee' labels only this line, so it is kept as words of the turn above; if Lee speaks "
+        "here, those words are credited to the speaker above",
+    )
