@@ -157,9 +157,11 @@ def decide_speakers(
                 continue
             # Recurring more than anyone else here: a participant interviewed twice recurs as often as the
             # interviewer (then neither is taken), and one who recurs less is still the participant.
-            rivals = [present.get(k, 0) for k in others if k != key and not _generic_team(k)]
+            # Role labels ("Participant", "Client") recur by nature and are no rivals, but they are someone.
+            rest = [k for k in others if k != key]
+            rivals = [present.get(k, 0) for k in rest if not _generic(k)]
             recurs = present.get(key, 0)
-            above = recurs >= 2 and bool(rivals) and all(recurs > r for r in rivals)
+            above = recurs >= 2 and bool(rest) and all(recurs > r for r in rivals)
             role, reason = _detect(label, recurs if above else 0, total)
             out.append(
                 Speaker(name, label, role, None if role.is_team else default_case, reason, False, turns)
@@ -167,8 +169,16 @@ def decide_speakers(
     return out
 
 
-def _generic_team(key: str) -> bool:
-    return any(pattern.match(key) for pattern, _ in _TEAM_LABELS)
+def _spellings_of_one(speakers: list[Speaker]) -> bool:
+    """Whether the labels are slips of one name ("Participant", "Particpant"): one person, not two."""
+    from difflib import SequenceMatcher
+
+    first = label_key(speakers[0].label)
+    return all(SequenceMatcher(None, first, label_key(s.label)).ratio() >= 0.85 for s in speakers[1:])
+
+
+def _generic(key: str) -> bool:
+    return any(pattern.match(key) for pattern, _ in _TEAM_LABELS) or bool(_PARTICIPANT_LABELS.match(key))
 
 
 def _detect(label: str, recurs_above_the_others: int, total: int) -> tuple[SpeakerRole, str]:
@@ -196,7 +206,7 @@ def speaker_doubts(speakers: Iterable[Speaker]) -> list[str]:
     doubts = []
     for name, found in by_transcript.items():
         shared = [s for s in found if not s.is_team and not s.by_user]
-        if len(shared) > 1:
+        if len({label_key(s.label) for s in shared}) > 1 and not _spellings_of_one(shared):
             doubts.append(
                 f"{name}: {', '.join(s.label for s in shared)} are all credited to case {shared[0].case} by "
                 "default; "

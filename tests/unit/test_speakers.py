@@ -335,3 +335,25 @@ def test_attributes_csv_refuses_speaker_rows_that_cannot_be_right(tmp_path: Path
             assert f"{name}:2:" in caught.value.message
         assert project.cases() == []  # nothing half-written
         assert {s.case for s in project.speakers() if not s.is_team} == {"FG1"}
+
+
+def test_a_name_beside_a_generic_participant_label_in_every_transcript_is_the_interviewer() -> None:
+    # PDPilot's shape: "Dan" interviews and the interviewee is "Participant" in each of seven transcripts.
+    appearances = {f"P{i}": [("Dan", 20), ("Participant", 20)] for i in range(1, 8)}
+    decided = decide_speakers(appearances, {name: name for name in appearances})
+    assert {(s.label, s.role) for s in decided} == {
+        ("Dan", SpeakerRole.INTERVIEWER),
+        ("Participant", SpeakerRole.PARTICIPANT),
+    }
+    assert speaker_doubts(decided) == []
+
+
+def test_a_typo_of_the_participants_label_is_no_doubt() -> None:
+    decided = decide_speakers(
+        {"P4": [("Dan", 9), ("Participant", 9)], "P5": [("Dan", 9), ("Participant", 8), ("Particpant", 1)]},
+        {"P4": "P4", "P5": "P5"},
+    )
+    assert [(s.label, s.case) for s in decided if not s.is_team] == [
+        ("Participant", "P4"), ("Participant", "P5"), ("Particpant", "P5"),
+    ]  # fmt: skip
+    assert speaker_doubts(decided) == []
