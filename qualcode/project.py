@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -435,11 +436,11 @@ class Project:
                     f"{path}:{row.line}: {target!r} matches no transcript (attributes kept for case)"
                 )
         links = {t: c for t, c in links.items() if speaking.get(t, 0) <= 1}
-        self.repo.set_attributes(values, links, coder, path.name)
-        if rules:
-            from qualcode.store import speakers as speaker_store
+        from qualcode.store import speakers as speaker_store
 
-            speaker_store.set_rules(self.repo, rules, coder, path.name)
+        # The file's speaker rules go in the same transaction: the file is applied whole or not at all.
+        then = functools.partial(speaker_store.write_rules, new=rules, source=path.name) if rules else None
+        self.repo.set_attributes(values, links, coder, path.name, then)
         return AttributeReport(sorted(values), links, unmatched)
 
     def _csv_speaker_rule(

@@ -442,7 +442,12 @@ class Repository:
     # -- cases and attributes ---------------------------------------------------------------------
 
     def set_attributes(
-        self, rows: dict[str, dict[str, str]], links: dict[str, str], coder: str | None, source: str
+        self,
+        rows: dict[str, dict[str, str]],
+        links: dict[str, str],
+        coder: str | None,
+        source: str,
+        then: Callable[[_Tx], None] | None = None,
     ) -> None:
         """Record attributes per case and link transcripts to their case, in one transaction.
 
@@ -451,6 +456,7 @@ class Repository:
             links: transcript name -> case name.
             coder: who did it.
             source: the file the attributes came from, for the log.
+            then: More of the same change, written in the same transaction (the file's speaker rules).
         """
         with self.write(coder) as tx:
             conn = tx.conn
@@ -470,6 +476,8 @@ class Repository:
                     .values(case_id=_case_id(conn, case_name))
                 )
             tx.log("attributes.set", source=source, cases=sorted(rows), links=links)
+            if then is not None:
+                then(tx)
 
     def cases(self) -> list[Case]:
         with self.read() as conn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
@@ -53,45 +54,47 @@ def set_rules(repo: Repository, new: Sequence[SpeakerRule], coder: str | None, s
         NotFoundError: for a rule naming a transcript the project does not have.
     """
     with repo.write(coder) as tx:
-        conn = tx.conn
-        ids = dict(conn.execute(select(t.transcripts.c.name, t.transcripts.c.id)).all())
-        for rule in new:
-            transcript_id = None
-            if rule.transcript is not None:
-                if rule.transcript not in ids:
-                    raise NotFoundError(
-                        f"no transcript named {rule.transcript!r}",
-                        "list them with: qualcode transcripts list",
-                    )
-                transcript_id = ids[rule.transcript]
-            key = label_key(rule.label)
-            same = (
-                t.speaker_rules.c.transcript_id == transcript_id
-                if transcript_id is not None
-                else (t.speaker_rules.c.transcript_id.is_(None))
-            )
-            old = [
-                r.id
-                for r in conn.execute(
-                    select(t.speaker_rules.c.id).where(same, t.speaker_rules.c.label == key)
+        write_rules(tx, new, source)
+
+
+def write_rules(tx: Any, new: Sequence[SpeakerRule], source: str) -> None:
+    """:func:`set_rules` inside a transaction already open (``tx``: the repository's write transaction)."""
+    conn = tx.conn
+    ids = dict(conn.execute(select(t.transcripts.c.name, t.transcripts.c.id)).all())
+    for rule in new:
+        transcript_id = None
+        if rule.transcript is not None:
+            if rule.transcript not in ids:
+                raise NotFoundError(
+                    f"no transcript named {rule.transcript!r}",
+                    "list them with: qualcode transcripts list",
                 )
-            ]
-            if old:
-                tx.images.capture("speaker_rules", old)
-                conn.execute(delete(t.speaker_rules).where(t.speaker_rules.c.id.in_(old)))
-            result = conn.execute(
-                insert(t.speaker_rules).values(
-                    transcript_id=transcript_id, label=key, role=rule.role.value,
-                    case_name=rule.case, set_at=now(),
-                )
-            )  # fmt: skip
-            assert result.inserted_primary_key is not None
-            tx.images.created("speaker_rules", int(result.inserted_primary_key[0]))
-        tx.log(
-            "speaker.set",
-            source=source,
-            rules=[
-                {"label": r.label, "role": r.role.value, "transcript": r.transcript, "case": r.case}
-                for r in new
-            ],
+            transcript_id = ids[rule.transcript]
+        key = label_key(rule.label)
+        same = (
+            t.speaker_rules.c.transcript_id == transcript_id
+            if transcript_id is not None
+            else (t.speaker_rules.c.transcript_id.is_(None))
         )
+        old = [
+            r.id
+            for r in conn.execute(select(t.speaker_rules.c.id).where(same, t.speaker_rules.c.label == key))
+        ]
+        if old:
+            tx.images.capture("speaker_rules", old)
+            conn.execute(delete(t.speaker_rules).where(t.speaker_rules.c.id.in_(old)))
+        result = conn.execute(
+            insert(t.speaker_rules).values(
+                transcript_id=transcript_id, label=key, role=rule.role.value,
+                case_name=rule.case, set_at=now(),
+            )
+        )  # fmt: skip
+        assert result.inserted_primary_key is not None
+        tx.images.created("speaker_rules", int(result.inserted_primary_key[0]))
+    tx.log(
+        "speaker.set",
+        source=source,
+        rules=[
+            {"label": r.label, "role": r.role.value, "transcript": r.transcript, "case": r.case} for r in new
+        ],
+    )
