@@ -405,6 +405,7 @@ class Project:
         unmatched: list[str] = []
         rules: list[SpeakerRule] = []
         speaking: dict[str, int] = {}  # participant rows with a speaker, per transcript
+        speakers: list[Speaker] | None = None  # read at the first row that names a speaker
         for row in rows:
             case = row.get(case_col) if case_col else ""
             transcript = row.get(transcript_col) if transcript_col else ""
@@ -415,7 +416,9 @@ class Project:
             where = f"{path}:{row.line}"
             role = parse_role(role_text, where) if role_text else SpeakerRole.PARTICIPANT
             if speaker:
-                rules.append(self._csv_speaker_rule(speaker, role, transcript, case, where, known))
+                if speakers is None:
+                    speakers = self.speakers()
+                rules.append(_csv_speaker_rule(speaker, role, transcript, case, where, known, speakers))
                 if role.is_team:
                     continue
             elif role_text:
@@ -442,34 +445,6 @@ class Project:
         then = functools.partial(speaker_store.write_rules, new=rules, source=path.name) if rules else None
         self.repo.set_attributes(values, links, coder, path.name, then)
         return AttributeReport(sorted(values), links, unmatched)
-
-    def _csv_speaker_rule(
-        self, speaker: str, role: SpeakerRole, transcript: str, case: str, where: str, known: set[str]
-    ) -> SpeakerRule:
-        """The rule an attributes row with a ``speaker`` column makes, checked against the transcripts.
-
-        Raises:
-            InputError: a team role beside a participant, a transcript the project lacks, or a speaker
-                who does not speak there (a typo would otherwise make a rule that matches nothing, or
-                one that holds in every transcript).
-        """
-        if role.is_team and case:
-            raise InputError(
-                f"{where}: {speaker!r} is both participant {case!r} and {role.value}",
-                "a member of the research team is no participant: empty the participant column, or the role",
-            )
-        if transcript and transcript not in known:
-            raise InputError(
-                f"{where}: no transcript named {transcript!r} for speaker {speaker!r}",
-                "use a name from: qualcode transcripts list (or leave it empty for every transcript)",
-            )
-        present = self.speakers([transcript] if transcript else None)
-        if label_key(speaker) not in {label_key(s.label) for s in present}:
-            scope = f"transcript {transcript!r}" if transcript else "any transcript"
-            raise InputError(
-                f"{where}: no speaker {speaker!r} in {scope}", "check the name as the transcript spells it"
-            )
-        return SpeakerRule(speaker, role, transcript or None, None if role.is_team else (case or None))
 
     def cases(self) -> list[Case]:
         return self.repo.cases()
@@ -509,9 +484,7 @@ class Project:
         """
         from qualcode.store import speakers as store
 
-        if transcript is not None:
-            self._known_transcripts([transcript])
-        present = self.speakers([transcript] if transcript is not None else None)
+        present = self.speakers([transcript] if transcript is not None else None)  # checks the name too
         keys = {label_key(s.label) for s in present}
         cases = {c.name for c in self.cases()} | set(self.repo.transcript_names())
         rules = []
@@ -635,15 +608,16 @@ class Project:
 
     def resolve_span(
         self,
-        transcript: str,
+        transcript: str | Transcript,
         *,
         start: int | None = None,
         end: int | None = None,
         quote: str | None = None,
         occurrence: int | None = None,
     ) -> Span:
-        """A span from offsets or from a quote of the transcript's text."""
-        text = self.transcript(transcript).text
+        """A span from offsets or from a quote of the transcript's text (by name, or already loaded)."""
+        doc = self.transcript(transcript) if isinstance(transcript, str) else transcript
+        text, transcript = doc.text, doc.name
         if quote is not None:
             return locate_quote(text, quote, occurrence, f"transcript {transcript!r}")
         if start is None or end is None:
@@ -683,7 +657,7 @@ class Project:
             The codings stored, in text order.
         """
         doc = self.transcript(transcript)
-        pieces = self.speech_spans(doc, self.resolve_span(transcript, **where))
+        pieces = self.speech_spans(doc, self.resolve_span(doc, **where))
         stored, _ = self.repo.add_codings(
             [NewCoding(transcript, piece, code, coder, origin) for piece in pieces], coder, create_codes=False
         )
@@ -695,11 +669,12 @@ class Project:
         Raises:
             NotFoundError: if that coder has no such coding there (nor all of its pieces).
         """
-        span = self.resolve_span(transcript, **where)
+        doc = self.transcript(transcript)
+        span = self.resolve_span(doc, **where)
         removed = self.repo.remove_coding(transcript, span, code, coder)
         if removed is not None:  # also a coding stored whole before spans were cut to speech
             return [removed]
-        pieces = self.speech_spans(transcript, span)
+        pieces = self.speech_spans(doc, span)
         mine = self.repo.codings(CodingFilter(transcripts=(transcript,), codes=(code,), coders=(coder,)))
         found = [c for piece in pieces for c in mine if c.span == piece]
         if found and len(found) == len(pieces):
@@ -1357,6 +1332,41 @@ class Project:
                 raise NotFoundError(
                     f"no transcript named {name!r}", "list them with: qualcode transcripts list"
                 )
+
+
+def _csv_speaker_rule(
+    speaker: str,
+    role: SpeakerRole,
+    transcript: str,
+    case: str,
+    where: str,
+    known: set[str],
+    speakers: list[Speaker],
+) -> SpeakerRule:
+    """The rule an attributes row with a ``speaker`` column makes, checked against the transcripts.
+
+    Raises:
+        InputError: a team role beside a participant, a transcript the project lacks, or a speaker
+            who does not speak there (a typo would otherwise make a rule that matches nothing, or
+            one that holds in every transcript).
+    """
+    if role.is_team and case:
+        raise InputError(
+            f"{where}: {speaker!r} is both participant {case!r} and {role.value}",
+            "a member of the research team is no participant: empty the participant column, or the role",
+        )
+    if transcript and transcript not in known:
+        raise InputError(
+            f"{where}: no transcript named {transcript!r} for speaker {speaker!r}",
+            "use a name from: qualcode transcripts list (or leave it empty for every transcript)",
+        )
+    present = [s for s in speakers if not transcript or s.transcript == transcript]
+    if label_key(speaker) not in {label_key(s.label) for s in present}:
+        scope = f"transcript {transcript!r}" if transcript else "any transcript"
+        raise InputError(
+            f"{where}: no speaker {speaker!r} in {scope}", "check the name as the transcript spells it"
+        )
+    return SpeakerRule(speaker, role, transcript or None, None if role.is_team else (case or None))
 
 
 def _int_or_none(raw: str, where: str, what: str) -> int | None:

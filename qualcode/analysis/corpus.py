@@ -297,6 +297,11 @@ class Corpus:
             keep &= self.transcripts["transcript"].isin(list(transcripts)).to_numpy()
         codings = self.codings
         mask = np.ones(len(codings), dtype=bool)
+        # The (transcript, case) pairs every case filter admits: a focus group holds several cases, and
+        # only those the filter names stay in scope.
+        scope_t, scope_case = self.case_scope
+        scoped = np.ones(len(scope_case), dtype=bool)
+        by_case = False
         for attr, value in where:
             name = self.check_dimension(attr)
             if name == "transcript":
@@ -307,14 +312,8 @@ class Corpus:
                     f"filter with --{attr or 'code'} instead",
                 )
             else:
-                # Transcripts where one of the participants is that case or has that value (a focus group
-                # holds several cases); the codings are then narrowed to those participants' words.
-                scope_t, scope_case = self.case_scope
-                values = scope_case if name == "case" else self.case_attribute(scope_case, name)
-                has = np.zeros(len(self.transcripts), dtype=bool)
-                has[scope_t[values == value]] = True
-                keep &= has
-            if name != "transcript":
+                by_case = True
+                scoped &= (scope_case if name == "case" else self.case_attribute(scope_case, name)) == value
                 # What the interviewer (or another participant) said is not this case's: by its speaker.
                 spoken = self.coding_case if name == "case" else self.case_attribute(self.coding_case, name)
                 mask &= spoken == value
@@ -325,22 +324,15 @@ class Corpus:
         if origins:
             mask &= codings["origin"].isin(list(origins)).to_numpy()
         narrowed = self
-        cases_wanted = [(name, value) for name, value in ((self.check_dimension(a), v) for a, v in where)]
-        cases_wanted = [
-            (name, value) for name, value in cases_wanted if name not in ("transcript", None, "coder")
-        ]
-        if cases_wanted:
-            # The cases in scope are those the filter names: the others of a focus group are not.
-            def matches(case: str) -> bool:
-                one = np.array([case], dtype=object)
-                return all(
-                    (case if name == "case" else self.case_attribute(one, str(name))[0]) == value
-                    for name, value in cases_wanted
-                )
-
-            narrowed = replace(
-                self, cases_in={t: tuple(c for c in cs if matches(c)) for t, cs in self.cases_in.items()}
-            )
+        if by_case:
+            has = np.zeros(len(self.transcripts), dtype=bool)
+            has[scope_t[scoped]] = True
+            keep &= has
+            names = self.transcripts["transcript"].tolist()
+            cases_in: dict[str, tuple[str, ...]] = {}
+            for t, case in zip(scope_t[scoped].tolist(), scope_case[scoped].tolist(), strict=True):
+                cases_in[names[t]] = (*cases_in.get(names[t], ()), case)
+            narrowed = replace(self, cases_in=cases_in)
         if keep.all() and mask.all():
             return narrowed
         kept = np.flatnonzero(keep)

@@ -157,7 +157,6 @@ def quotes(
             if (f, la) not in cache:
                 cache[(f, la)] = _clean(texts[t][unit_start[f] : unit_end[la]])
             context_text.append(cache[(f, la)])
-    attribute_rows = corpus.attributes.to_dict("records")
     made: dict[tuple[int, str, str, str], str] = {}
     attribution = []
     for t, s, case, team in zip(tidx_list, speaker, cases.tolist(), team_of.tolist(), strict=True):
@@ -167,11 +166,7 @@ def quotes(
             host = transcript_cases[t] if team else case
             own = corpus.case_attributes.get(host, {})
             # Every attribute the template may name, "(not set)" where this case lacks it (as in a table).
-            values = (
-                attribute_rows[t]
-                if host == transcript_cases[t]
-                else {name: own.get(name) or NOT_SET for name in corpus.attributes.columns}
-            )
+            values = {name: own.get(name) or NOT_SET for name in corpus.attributes.columns}
             text = _attribution(template, values, names[t], host, s)
             made[who] = f"{SpeakerRole(team).display_name}, speaking with {text}" if team else text
         attribution.append(made[who])
